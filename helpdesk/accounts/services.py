@@ -1,0 +1,25 @@
+"""Write path for staff accounts."""
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from .models import User
+from .roles import ROLE_PERMISSIONS, roles_sync
+
+
+@transaction.atomic
+def staff_user_ensure(*, email: str, password: str, role: str, full_name: str = "") -> User:
+    """Create or update a staff member with exactly one role; idempotent."""
+    if role not in ROLE_PERMISSIONS:
+        raise ValueError(f"Unknown role {role!r}; expected one of {sorted(ROLE_PERMISSIONS)}.")
+    first, _, last = full_name.partition(" ")
+    user, created = User.objects.get_or_create(
+        email=email.lower(), defaults={"first_name": first, "last_name": last, "is_staff": True}
+    )
+    if created:
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    if not Group.objects.filter(name=role).exists():
+        roles_sync()
+    user.groups.set([Group.objects.get(name=role)])
+    return user

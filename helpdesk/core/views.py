@@ -1,0 +1,61 @@
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from helpdesk.api.errors import error_body
+
+from .health import run_checks
+
+
+@require_GET
+def home(request):
+    return render(request, "core/home.html")
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    checks = run_checks()
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def rate_limited(request, exception=None):
+    message = _("Too many attempts. Please wait a minute and try again.")
+    if _is_api(request):
+        return JsonResponse(error_body("rate_limited", message), status=429)
+    return render(request, "core/error.html", {"title": _("Slow down"), "message": message}, status=429)
+
+
+def not_found(request, exception=None):
+    message = _("We could not find that page.")
+    if _is_api(request):
+        return JsonResponse(error_body("not_found", _("Not found.")), status=404)
+    return render(request, "core/error.html", {"title": _("Page not found"), "message": message}, status=404)
+
+
+def server_error(request):
+    message = _("Something went wrong on our side. Please try again in a moment.")
+    if _is_api(request):
+        return JsonResponse(error_body("server_error", message), status=500)
+    return render(request, "core/error.html", {"title": _("Server error"), "message": message}, status=500)
+
+
+def bad_request(request, exception=None):
+    message = _("The request could not be understood.")
+    if _is_api(request):
+        return JsonResponse(error_body("bad_request", message), status=400)
+    return render(request, "core/error.html", {"title": _("Bad request"), "message": message}, status=400)
+
+
+def permission_denied(request, exception=None):
+    message = _("You do not have access to this page.")
+    if _is_api(request):
+        return JsonResponse(error_body("permission_denied", message), status=403)
+    return render(request, "core/error.html", {"title": _("Access denied"), "message": message}, status=403)

@@ -1,0 +1,20 @@
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+
+from helpdesk.accounts.decorators import staff_permission_required
+
+from .selectors import customers_for_staff, orders_for_customer
+
+
+@staff_permission_required("customers.view_customer")
+def customer_list(request):
+    query = request.GET.get("q", "").strip()[:100]
+    page = Paginator(customers_for_staff(query=query), 50).get_page(request.GET.get("page"))
+    return render(request, "customers/staff/list.html", {"page": page, "query": query})
+
+
+@staff_permission_required("customers.view_customer")
+def customer_detail(request, public_id):
+    customer = get_object_or_404(customers_for_staff(), public_id=public_id)
+    orders = orders_for_customer(customer=customer)
+    return render(request, "customers/staff/detail.html", {"customer": customer, "orders": orders})

@@ -1,0 +1,94 @@
+"""The named cast every test can use, and the switches for optional services."""
+
+import os
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from helpdesk.accounts.roles import AGENT, MANAGER
+from helpdesk.accounts.services import staff_user_ensure
+from helpdesk.api.keys import api_key_create
+from helpdesk.customers.services import CustomerData
+from helpdesk.orders.services import OrderData, OrderLineData, order_upsert
+
+PASSWORD = "correct horse battery staple"
+
+requires_postgres = pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")),
+    reason="DATABASE_URL does not point at PostgreSQL",
+)
+requires_redis = pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="REDIS_URL is not set")
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Rate-limit counters live in the cache; each test starts from zero."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def agent_sara(db):
+    return staff_user_ensure(email="sara@example.com", password=PASSWORD, role=AGENT, full_name="Sara Ahmadi")
+
+
+@pytest.fixture
+def agent_omar(db):
+    return staff_user_ensure(email="omar@example.com", password=PASSWORD, role=AGENT, full_name="Omar Haddad")
+
+
+@pytest.fixture
+def manager_lina(db):
+    return staff_user_ensure(email="lina@example.com", password=PASSWORD, role=MANAGER, full_name="Lina Karimi")
+
+
+@pytest.fixture
+def admin_user(db, django_user_model):
+    return django_user_model.objects.create_superuser("root@example.com", PASSWORD)
+
+
+def make_order(external_id: str, customer: CustomerData, *, status="delivered", total="42.00", currency="USD"):
+    placed = timezone.now().replace(microsecond=0) - timezone.timedelta(days=5)
+    order, _ = order_upsert(
+        data=OrderData(
+            external_id=external_id,
+            customer=customer,
+            status=status,
+            placed_at=placed,
+            delivered_at=placed + timezone.timedelta(days=2) if status == "delivered" else None,
+            total=Decimal(total),
+            currency=currency,
+            lines=[OrderLineData(sku="SKU-1", name="Saffron tea", quantity=1, price=Decimal(total))],
+        )
+    )
+    return order
+
+
+REZA = CustomerData(external_id="c-reza", email="reza@example.com", name="رضا محمدی", locale="fa")
+EMMA = CustomerData(external_id="c-emma", email="emma@example.com", name="Emma Clarke", locale="en")
+
+
+@pytest.fixture
+def customer_reza(db):
+    return make_order("ORD-REZA-1", REZA).customer
+
+
+@pytest.fixture
+def customer_emma(db):
+    return make_order("ORD-EMMA-1", EMMA, currency="EUR").customer
+
+
+@pytest.fixture
+def shop_key(db):
+    """A shop API key: returns the Authorization header value."""
+    _key, raw = api_key_create(name="shop backend")
+    return f"Bearer {raw}"
+
+
+@pytest.fixture
+def staff_key(agent_sara):
+    _key, raw = api_key_create(name="sara's script", user=agent_sara)
+    return f"Bearer {raw}"
