@@ -3,19 +3,26 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-STAMP := $(VENV)/.installed
+RUN_STAMP := $(VENV)/.installed-run
+DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test bench lint messages serve worker migrate seed clean ci
+.PHONY: run test bench lint messages worker migrate seed clean
 
-$(STAMP): requirements.txt requirements-dev.txt constraints.txt
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 or newer is needed (set PYTHON=...)."; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# What serving needs; the test and lint tools come on top, for the commands that use them.
+$(RUN_STAMP): requirements.txt constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements.txt -c constraints.txt
+	touch $@
+
+$(DEV_STAMP): $(RUN_STAMP) requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -c constraints.txt
-	touch $(STAMP)
+	touch $@
 
-venv: $(STAMP)
-
-migrate: $(STAMP)
+migrate: $(RUN_STAMP)
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --no-input
 
 seed: migrate
@@ -26,23 +33,23 @@ run: seed
 	@DEBUG=$${DEBUG:-1} $(BIN)/python manage.py serve --port $(PORT)
 
 ## Run the whole test suite.
-test: $(STAMP)
+test: $(DEV_STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## Run the benchmarks under bench/ and print their tables.
-bench: $(STAMP)
+bench: $(DEV_STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
 ## Refresh the translation catalogues (needs GNU gettext) and compile them with Babel.
-messages: $(STAMP)
+messages: $(DEV_STAMP)
 	DEBUG=1 $(BIN)/python manage.py makemessages --all --no-obsolete --ignore='.venv/*' --ignore='var/*' --ignore='bench/*' --ignore='tests/*'
-	$(BIN)/python manage.py compile_catalogues
+	DEBUG=1 $(BIN)/python manage.py compile_catalogues
 
-worker: $(STAMP)
+worker: $(RUN_STAMP)
 	$(BIN)/python manage.py db_worker
 
 clean:

@@ -20,7 +20,7 @@ staff_sign_in = RedirectView.as_view(pattern_name="accounts:sign_in", query_stri
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("api/v1/", include("helpdesk.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),

@@ -4,8 +4,9 @@ import os
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from helpdesk.accounts.roles import AGENT, MANAGER
 from helpdesk.accounts.services import staff_user_ensure
@@ -23,11 +24,13 @@ requires_redis = pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="RED
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache():
-    """Rate-limit counters live in the cache; each test starts from zero."""
+def _clean_slate():
+    """Each test starts from zero rate-limit counters (they live in the cache) and in English."""
     cache.clear()
+    translation.activate(settings.LANGUAGE_CODE)
     yield
     cache.clear()
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

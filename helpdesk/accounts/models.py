@@ -16,6 +16,9 @@ class StaffUserManager(UserManager):
         user.save(using=self._db)
         return user
 
+    def get_by_natural_key(self, email):
+        return self.get(email=email.lower())
+
     def create_user(self, email, password=None, **extra_fields):
         extra_fields.setdefault("is_staff", False)
         extra_fields.setdefault("is_superuser", False)
@@ -46,3 +49,7 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.email
+
+    def clean(self):
+        super().clean()
+        self.email = self.email.lower()

@@ -1,7 +1,18 @@
 """Staff roles: which Django permissions each group carries.
 
-Later features add their permissions here; `roles_sync` runs after every migrate, so a
-new permission reaches the groups without a hand-written data migration.
+- *Agent*: answers customers. Staff status (so the Django admin opens, showing only what the
+  permissions below allow: customers and orders, read-only) and access to the Wagtail admin,
+  where the knowledge base is edited.
+- *Manager*: everything an agent may do, plus correcting customer records and seeing the
+  shop's API keys.
+- *Admin*: a superuser; holds every permission and is not a group.
+
+Wagtail grants page, image and document rights per subtree or collection
+(`GroupPagePermission`, `GroupCollectionPermission`), not through these model permissions;
+the knowledge base grants them to these groups where it creates its page tree.
+
+Later features add their permissions here; `roles_sync` runs after every migrate, so a new
+permission reaches the groups without a hand-written data migration.
 """
 
 from django.contrib.auth.models import Group, Permission
@@ -9,18 +20,19 @@ from django.db import transaction
 
 AGENT = "Agent"
 MANAGER = "Manager"
+ADMIN = "Admin"
+
+_AGENT_PERMISSIONS = {
+    "wagtailadmin.access_admin",
+    "customers.view_customer",
+    "orders.view_order",
+}
 
 ROLE_PERMISSIONS: dict[str, set[str]] = {
-    AGENT: {
-        "wagtailadmin.access_admin",
-        "customers.view_customer",
-        "orders.view_order",
-    },
-    MANAGER: {
-        "wagtailadmin.access_admin",
-        "customers.view_customer",
+    AGENT: _AGENT_PERMISSIONS,
+    MANAGER: _AGENT_PERMISSIONS
+    | {
         "customers.change_customer",
-        "orders.view_order",
         "api.view_apikey",
     },
 }
@@ -49,13 +61,13 @@ def user_roles(user) -> set[str]:
         return set()
     roles = set(user.groups.values_list("name", flat=True)) & set(ROLE_PERMISSIONS)
     if user.is_superuser:
-        roles.add("Admin")
+        roles.add(ADMIN)
     return roles
 
 
 def is_agent(user) -> bool:
-    return bool(user_roles(user) & {AGENT, MANAGER, "Admin"})
+    return bool(user_roles(user) & {AGENT, MANAGER, ADMIN})
 
 
 def is_manager(user) -> bool:
-    return bool(user_roles(user) & {MANAGER, "Admin"})
+    return bool(user_roles(user) & {MANAGER, ADMIN})

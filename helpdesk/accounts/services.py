@@ -19,6 +19,9 @@ def staff_user_ensure(*, email: str, password: str, role: str, full_name: str = 
     if created:
         user.set_password(password)
         user.save(update_fields=["password"])
+    elif not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
     if not Group.objects.filter(name=role).exists():
         roles_sync()
     user.groups.set([Group.objects.get(name=role)])

@@ -1,5 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
+from simple_history.models import HistoricalRecords
 
 from .keys import api_key_check
 
@@ -38,7 +39,18 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         key = api_key_check(raw.strip())
         if key is None:
             raise exceptions.AuthenticationFailed(_("The API key is not valid, has expired or was revoked."))
-        return (key.user if key.user is not None else ShopPrincipal(key)), key
+        if key.user is not None:
+            return key.user, key
+        _record_history_without_user()
+        return ShopPrincipal(key), key
 
     def authenticate_header(self, request):
         return self.keyword
+
+
+def _record_history_without_user():
+    """Keep the shop principal out of django-simple-history, whose user column takes staff users only.
+
+    DRF also sets the principal on the Django request, where the history middleware would read it.
+    """
+    HistoricalRecords.context.request = None

@@ -1,11 +1,13 @@
 """One error shape for the API: {"error": {"code", "message", "fields"?}}."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from .parsers import PayloadTooLarge
 
 CODE_BY_EXCEPTION = {
     exceptions.NotAuthenticated: "not_authenticated",
@@ -45,10 +47,13 @@ def _flatten(detail) -> dict | list | str:
 
 
 def exception_handler(exc, context):
+    """Answer every API error in the one shape, whatever the view's renderer."""
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RequestDataTooBig):  # DRF reads request.body, which Django caps
+        exc = PayloadTooLarge()
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

@@ -2,6 +2,7 @@
 
 import hashlib
 import hmac
+import re
 import secrets
 from datetime import timedelta
 
@@ -11,6 +12,7 @@ from django.utils import timezone
 from .models import ApiKey
 
 KEY_PREFIX = "hd"
+KEY_FORMAT = re.compile(rf"{KEY_PREFIX}_(?P<prefix>[0-9a-f]{{12}})_(?P<secret>[A-Za-z0-9_-]{{16,128}})")
 
 
 def _digest(secret: str) -> str:
@@ -29,10 +31,10 @@ def api_key_create(*, name: str, user=None, expires_in_days: int | None = None) 
 
 def api_key_check(raw: str) -> ApiKey | None:
     """Return the usable key matching `raw`, comparing the secret in constant time."""
-    parts = raw.split("_", 2)
-    if len(parts) != 3 or parts[0] != KEY_PREFIX:
+    match = KEY_FORMAT.fullmatch(raw)
+    if match is None:
         return None
-    _, prefix, secret = parts
+    prefix, secret = match.group("prefix", "secret")
     key = ApiKey.objects.select_related("user").filter(prefix=prefix).first()
     expected = key.secret_hash if key else _digest("")
     if not hmac.compare_digest(expected, _digest(secret)) or key is None:

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 import jdatetime
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date
 from django.utils import timezone, translation
 
 PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
@@ -37,14 +37,13 @@ def format_local_date(value: date | datetime, *, language: str | None = None, wi
     """Format a date (and optionally the time) for the language, e.g. '۱ آذر ۱۴۰۵' in Persian."""
     language = language or translation.get_language() or "en"
     value = _local(value)
+    day = value.date() if isinstance(value, datetime) else value
     if language.startswith("fa"):
-        day = value.date() if isinstance(value, datetime) else value
         jalali = jdatetime.date.fromgregorian(date=day)
         text = f"{jalali.day} {JALALI_MONTHS[jalali.month - 1]} {jalali.year}"
-        if with_time and isinstance(value, datetime):
-            text += f"، {value:%H:%M}"
-        return to_persian_digits(text)
-    locale = "ar" if language.startswith("ar") else "en"
+    else:
+        text = format_date(day, "d MMMM y", locale="ar" if language.startswith("ar") else "en")
     if with_time and isinstance(value, datetime):
-        return format_datetime(value, "d MMMM y, HH:mm", locale=locale)
-    return format_date(value, "d MMMM y", locale=locale)
+        separator = "، " if language.startswith(("fa", "ar")) else ", "
+        text += f"{separator}{value:%H:%M}"
+    return to_persian_digits(text) if language.startswith("fa") else text

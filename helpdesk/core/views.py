@@ -1,8 +1,10 @@
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views import i18n
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from helpdesk.api.errors import error_body
 
@@ -12,6 +14,17 @@ from .health import run_checks
 @require_GET
 def home(request):
     return render(request, "core/home.html")
+
+
+@require_POST
+def set_language(request):
+    """Django's set_language, reading `next` in its own language so its translated URL is found."""
+    # Otherwise `next` resolves in the browser's language: from /fa/ with an English browser the
+    # switcher would send the visitor back to /fa/.
+    page_language = translation.get_language_from_path(request.POST.get("next", ""))
+    if page_language:
+        translation.activate(page_language)
+    return i18n.set_language(request)
 
 
 @never_cache

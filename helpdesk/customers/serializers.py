@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from helpdesk.core.serializer_fields import LocaleField
@@ -5,6 +6,7 @@ from helpdesk.core.serializer_fields import LocaleField
 from .services import CustomerData
 
 
+@extend_schema_serializer(component_name="Customer")
 class CustomerInSerializer(serializers.Serializer):
     external_id = serializers.CharField(max_length=100)
     email = serializers.EmailField(max_length=254)
@@ -14,3 +16,12 @@ class CustomerInSerializer(serializers.Serializer):
 
     def to_customer_data(self) -> CustomerData:
         return CustomerData(**self.validated_data)
+
+
+@extend_schema_serializer(component_name="Customer")
+class CustomerOutSerializer(serializers.Serializer):
+    external_id = serializers.CharField()
+    email = serializers.EmailField()
+    name = serializers.CharField()
+    locale = serializers.CharField()
+    phone = serializers.CharField()

@@ -4,6 +4,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from enum import StrEnum
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -19,10 +20,16 @@ from .models import Customer, MagicLink
 MAGIC_LINK_SALT = "helpdesk.customers.magic-link"
 
 
+class MagicLinkErrorCode(StrEnum):
+    EXPIRED = "expired"
+    USED = "used"
+    INVALID = "invalid"
+
+
 class MagicLinkError(Exception):
     """A sign-in link that cannot be used; `code` says why."""
 
-    def __init__(self, code: str):
+    def __init__(self, code: MagicLinkErrorCode):
         super().__init__(code)
         self.code = code
 
@@ -84,15 +91,17 @@ def magic_link_issue(*, customer: Customer, next_url: str = "") -> str:
         expires_at=timezone.now() + timedelta(seconds=max_age),
     )
     signed = signing.TimestampSigner(salt=MAGIC_LINK_SALT).sign(token)
-    url = settings.SITE_URL + reverse("customers:magic_link", kwargs={"token": signed})
-    if next_url:
-        url += "?" + urlencode({"next": next_url})
-    transaction.on_commit(lambda: _send_magic_link(customer, url, max_age))
+    # robust: a mail server that is down is logged, and the page looks the same as for an unknown address.
+    transaction.on_commit(lambda: _send_magic_link(customer, signed, next_url, max_age), robust=True)
     return signed
 
 
-def _send_magic_link(customer: Customer, url: str, max_age: int) -> None:
+def _send_magic_link(customer: Customer, signed: str, next_url: str, max_age: int) -> None:
+    # The email and the page the link opens both speak the customer's language.
     with translation.override(customer.locale):
+        url = settings.SITE_URL + reverse("customers:magic_link", kwargs={"token": signed})
+        if next_url:
+            url += "?" + urlencode({"next": next_url})
         context = {"customer": customer, "url": url, "minutes": max_age // 60, "site_name": settings.WAGTAIL_SITE_NAME}
         send_mail(
             subject=render_to_string("customers/email/magic_link_subject.txt", context).strip(),
@@ -109,16 +118,16 @@ def magic_link_redeem(*, signed_token: str) -> Customer:
     try:
         token = signer.unsign(signed_token, max_age=settings.MAGIC_LINK_MAX_AGE)
     except signing.SignatureExpired:
-        raise MagicLinkError("expired") from None
+        raise MagicLinkError(MagicLinkErrorCode.EXPIRED) from None
     except signing.BadSignature:
-        raise MagicLinkError("invalid") from None
+        raise MagicLinkError(MagicLinkErrorCode.INVALID) from None
     now = timezone.now()
     link = MagicLink.objects.select_related("customer").filter(token_hash=_hash(token)).first()
     if link is None:
-        raise MagicLinkError("invalid")
+        raise MagicLinkError(MagicLinkErrorCode.INVALID)
     if link.expires_at <= now:
-        raise MagicLinkError("expired")
+        raise MagicLinkError(MagicLinkErrorCode.EXPIRED)
     claimed = MagicLink.objects.filter(pk=link.pk, used_at__isnull=True).update(used_at=now)
     if not claimed:
-        raise MagicLinkError("used")
+        raise MagicLinkError(MagicLinkErrorCode.USED)
     return link.customer

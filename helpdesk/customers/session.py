@@ -13,6 +13,7 @@ def customer_sign_in(request, customer: Customer) -> None:
 
 
 def customer_sign_out(request) -> None:
+    """End the session: the customer, and anyone else signed in on this browser, is signed out."""
     request.session.flush()
     request.customer = None
 

@@ -1,11 +1,13 @@
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
 from helpdesk.accounts.decorators import staff_permission_required
 
 from .selectors import customers_for_staff, orders_for_customer
 
 
+@require_safe
 @staff_permission_required("customers.view_customer")
 def customer_list(request):
     query = request.GET.get("q", "").strip()[:100]
@@ -13,6 +15,7 @@ def customer_list(request):
     return render(request, "customers/staff/list.html", {"page": page, "query": query})
 
 
+@require_safe
 @staff_permission_required("customers.view_customer")
 def customer_detail(request, public_id):
     customer = get_object_or_404(customers_for_staff(), public_id=public_id)

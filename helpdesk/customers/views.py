@@ -1,19 +1,26 @@
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_ratelimit.decorators import ratelimit
+
+from helpdesk.accounts.ratelimits import posted_email
 
 from .decorators import customer_required
 from .forms import SignInLinkForm
 from .selectors import customer_for_sign_in, orders_for_customer
-from .services import MagicLinkError, magic_link_issue, magic_link_redeem
+from .services import MagicLinkError, MagicLinkErrorCode, magic_link_issue, magic_link_redeem
 from .session import customer_sign_in, customer_sign_out
 
+LINK_REQUEST_RATE_PER_IP = "10/m"
+LINK_REQUEST_RATE_PER_EMAIL = "3/m"
+
 LINK_ERRORS = {
-    "expired": _("This sign-in link has expired. Enter your email and we will send you a new one."),
-    "used": _("This sign-in link has already been used. Enter your email and we will send you a new one."),
-    "invalid": _("This sign-in link is not valid. Enter your email and we will send you a new one."),
+    MagicLinkErrorCode.EXPIRED: _("This sign-in link has expired. Enter your email and we will send you a new one."),
+    MagicLinkErrorCode.USED: _(
+        "This sign-in link has already been used. Enter your email and we will send you a new one."
+    ),
+    MagicLinkErrorCode.INVALID: _("This sign-in link is not valid. Enter your email and we will send you a new one."),
 }
 
 
@@ -23,12 +30,15 @@ def _safe_next(request, default: str) -> str:
     return target if target and allowed else default
 
 
-@ratelimit(key="ip", rate="10/m", method="POST", block=True)
-@ratelimit(key="post:email", rate="3/m", method="POST", block=True)
+@ratelimit(key="ip", rate=LINK_REQUEST_RATE_PER_IP, method="POST", block=True)
+@ratelimit(key=posted_email("email"), rate=LINK_REQUEST_RATE_PER_EMAIL, method="POST", block=True)
 @require_http_methods(["GET", "POST"])
 def sign_in(request):
+    if request.method == "GET" and request.customer is not None:
+        return redirect(_safe_next(request, "customers:portal"))
     form = SignInLinkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        # The same answer whether or not the address is known, so the page reveals no accounts.
         customer = customer_for_sign_in(email=form.cleaned_data["email"])
         if customer is not None:
             magic_link_issue(customer=customer, next_url=_safe_next(request, ""))
@@ -40,11 +50,11 @@ def sign_in(request):
 def magic_link(request, token):
     # A GET only shows a button: mail scanners that prefetch links must not use them up.
     if request.method == "GET":
-        return render(request, "customers/magic_link.html", {"token": token, "next": _safe_next(request, "")})
+        return render(request, "customers/magic_link.html", {"next": _safe_next(request, "")})
     try:
         customer = magic_link_redeem(signed_token=token)
     except MagicLinkError as error:
-        context = {"form": SignInLinkForm(), "link_error": LINK_ERRORS[error.code]}
+        context = {"form": SignInLinkForm(), "link_error": LINK_ERRORS[error.code], "next": _safe_next(request, "")}
         return render(request, "customers/sign_in.html", context, status=400)
     customer_sign_in(request, customer)
     return redirect(_safe_next(request, "customers:portal"))
@@ -56,12 +66,14 @@ def sign_out(request):
     return redirect("core:home")
 
 
+@require_safe
 @customer_required
 def portal(request):
     orders = orders_for_customer(customer=request.customer)
     return render(request, "customers/portal.html", {"orders": orders})
 
 
+@require_safe
 @customer_required
 def order_detail(request, public_id):
     order = get_object_or_404(orders_for_customer(customer=request.customer), public_id=public_id)

@@ -1,14 +1,16 @@
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from helpdesk.core.serializer_fields import CurrencyField, MoneyField
-from helpdesk.customers.serializers import CustomerInSerializer
+from helpdesk.customers.serializers import CustomerInSerializer, CustomerOutSerializer
 from helpdesk.customers.services import CustomerData
 
 from .models import OrderStatus
 from .services import OrderData, OrderLineData
 
 
+@extend_schema_serializer(component_name="OrderLine")
 class OrderLineSerializer(serializers.Serializer):
     sku = serializers.CharField(max_length=100)
     name = serializers.CharField(max_length=300)
@@ -16,6 +18,7 @@ class OrderLineSerializer(serializers.Serializer):
     price = MoneyField()
 
 
+@extend_schema_serializer(component_name="Order")
 class OrderInSerializer(serializers.Serializer):
     external_id = serializers.CharField(max_length=100)
     customer = CustomerInSerializer()
@@ -46,6 +49,7 @@ class OrderInSerializer(serializers.Serializer):
         )
 
 
+@extend_schema_serializer(component_name="OrderLine")
 class OrderLineOutSerializer(serializers.Serializer):
     sku = serializers.CharField()
     name = serializers.CharField()
@@ -53,10 +57,11 @@ class OrderLineOutSerializer(serializers.Serializer):
     price = serializers.DecimalField(max_digits=14, decimal_places=2)
 
 
+@extend_schema_serializer(component_name="Order")
 class OrderOutSerializer(serializers.Serializer):
     external_id = serializers.CharField()
-    customer = serializers.CharField(source="customer.external_id")
-    status = serializers.CharField()
+    customer = CustomerOutSerializer()
+    status = serializers.ChoiceField(choices=OrderStatus.choices)
     placed_at = serializers.DateTimeField()
     delivered_at = serializers.DateTimeField(allow_null=True)
     total = serializers.DecimalField(max_digits=14, decimal_places=2)

@@ -46,8 +46,11 @@ def _lock_or_create(data: OrderData, customer) -> tuple[Order, bool]:
                 customer=customer,
                 **{name: getattr(data, name) for name in ORDER_FIELDS},
             ), True
-    except IntegrityError:  # created concurrently by another request
-        return Order.objects.select_for_update().get(external_id=data.external_id), False
+    except IntegrityError:
+        order = Order.objects.select_for_update().filter(external_id=data.external_id).first()
+        if order is None:  # not a concurrent insert of the same order: a broken invariant
+            raise
+        return order, False
 
 
 def _replace_lines(order: Order, lines: list[OrderLineData]) -> None:

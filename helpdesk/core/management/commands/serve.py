@@ -1,4 +1,5 @@
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -38,21 +39,37 @@ class Command(BaseCommand):
 
     def handle(self, *args, host, port, no_worker, **options):
         children = []
+        # Links in emails (sign-in links, surveys) point at the address actually served.
+        env = {**os.environ}
+        env.setdefault("HELPDESK_SITE_URL", f"http://{host}:{port}")
         if not no_worker and settings.TASKS_BACKEND == "database":
-            children.append(subprocess.Popen([sys.executable, "manage.py", "db_worker"], cwd=settings.BASE_DIR))
+            children.append(
+                subprocess.Popen([sys.executable, "manage.py", "db_worker"], cwd=settings.BASE_DIR, env=env)
+            )
         daphne = subprocess.Popen(
             [sys.executable, "-m", "daphne", "-b", host, "-p", str(port), "helpdesk.asgi:application"],
             cwd=settings.BASE_DIR,
+            env=env,
         )
         children.append(daphne)
         self._print_banner(f"http://{host}:{port}")
+        # A SIGTERM (systemd, docker stop, kill) stops the children like Ctrl-C instead of orphaning them.
+        previous_handler = signal.signal(signal.SIGTERM, _interrupt)
         try:
             daphne.wait()
         except KeyboardInterrupt:
             pass
         finally:
+            signal.signal(signal.SIGTERM, previous_handler)
             for child in children:
                 if child.poll() is None:
                     child.send_signal(signal.SIGTERM)
             for child in children:
-                child.wait(timeout=10)
+                try:
+                    child.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    child.kill()
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt

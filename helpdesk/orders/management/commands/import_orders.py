@@ -1,13 +1,12 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from helpdesk.orders.csv_import import OrderImportError, orders_import
+from helpdesk.orders.csv_import import COLUMNS, OrderImportError, orders_import
 
 
 class Command(BaseCommand):
     help = (
-        "Import orders from a UTF-8 CSV file, one row per order line. Columns: external_id, status, "
-        "placed_at, delivered_at, total, currency, customer_external_id, customer_email, customer_name, "
-        "customer_locale, line_sku, line_name, line_quantity, line_price. All rows or none are imported."
+        f"Import orders from a UTF-8 CSV file, one row per order line. Columns: {', '.join(COLUMNS)}. "
+        "All rows or none are imported; orders already known (same external_id) are updated."
     )
 
     def add_arguments(self, parser):
@@ -19,8 +18,10 @@ class Command(BaseCommand):
                 result = orders_import(handle)
         except FileNotFoundError:
             raise CommandError(f"No such file: {file}") from None
+        except OSError as error:
+            raise CommandError(f"Cannot read {file}: {error.strerror}") from None
         except UnicodeDecodeError:
-            raise CommandError(f"{file} is not UTF-8 text.") from None
+            raise CommandError(f"{file} is not UTF-8 text. Nothing was imported.") from None
         except OrderImportError as error:
             raise CommandError(f"Nothing was imported.\n{error}") from None
         self.stdout.write(f"Imported {result.created} new and {result.updated} updated orders.")

@@ -1,0 +1,21 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+
+class StaffSignInForm(AuthenticationForm):
+    """Email and password, with the words and autocomplete hints a password manager expects."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("That email and password do not match a staff account. Check both and try again."),
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].label = _("Email")
+        self.fields["username"].widget = forms.EmailInput(
+            attrs={"autocomplete": "username", "autofocus": True, "dir": "ltr", "maxlength": 254}
+        )
+        self.fields["password"].label = _("Password")

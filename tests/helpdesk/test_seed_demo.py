@@ -1,0 +1,60 @@
+import json
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+
+from helpdesk.accounts.models import User
+from helpdesk.accounts.roles import user_roles
+from helpdesk.customers.models import Customer
+from helpdesk.orders.models import Order
+
+
+def _seed(**options):
+    from io import StringIO
+
+    out = StringIO()
+    call_command("seed_demo", stdout=out, **options)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_seed_demo_creates_the_contract_users_and_prints_working_logins(settings):
+    settings.DEBUG = True
+
+    output = _seed()
+
+    passwords = json.loads((Path(settings.DATA_DIR) / "demo-logins.json").read_text())
+    for email, role in [
+        ("agent@example.com", "Agent"),
+        ("agent2@example.com", "Agent"),
+        ("manager@example.com", "Manager"),
+    ]:
+        assert f"{email}" in output and passwords[email] in output
+        user = authenticate(email=email, password=passwords[email])
+        assert user is not None and user.is_staff
+        assert user_roles(user) == {role}
+    assert User.objects.get(email="admin@example.com").is_superuser
+
+
+@pytest.mark.django_db
+def test_seed_demo_is_idempotent(settings):
+    settings.DEBUG = True
+    _seed()
+    counts = (User.objects.count(), Customer.objects.count(), Order.objects.count())
+
+    _seed()
+
+    assert (User.objects.count(), Customer.objects.count(), Order.objects.count()) == counts
+    assert {c.locale for c in Customer.objects.all()} == {"en", "ar", "fa"}
+    assert Customer.objects.filter(name="رضا محمدی").exists()
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_without_debug():
+    assert not settings.DEBUG
+    with pytest.raises(CommandError, match="DEBUG"):
+        _seed()
+    assert not User.objects.filter(email="agent@example.com").exists()
