@@ -2,18 +2,19 @@ import uuid
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from helpdesk.customers.models import Customer
 
 
 class OrderStatus(models.TextChoices):
-    PLACED = "placed", _("Placed")
-    PAID = "paid", _("Paid")
-    SHIPPED = "shipped", _("Shipped")
-    DELIVERED = "delivered", _("Delivered")
-    CANCELLED = "cancelled", _("Cancelled")
-    RETURNED = "returned", _("Returned")
+    PLACED = "placed", pgettext_lazy("order status", "Placed")
+    PAID = "paid", pgettext_lazy("order status", "Paid")
+    SHIPPED = "shipped", pgettext_lazy("order status", "Shipped")
+    DELIVERED = "delivered", pgettext_lazy("order status", "Delivered")
+    CANCELLED = "cancelled", pgettext_lazy("order status", "Cancelled")
+    RETURNED = "returned", pgettext_lazy("order status", "Returned")
 
 
 class Order(models.Model):
