@@ -2,6 +2,7 @@
 
 import asyncio
 import logging
+from contextlib import nullcontext
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -12,9 +13,16 @@ logger = logging.getLogger(__name__)
 LAYER_TIMEOUT_SECONDS = 2
 
 
+def _isolated():
+    """A savepoint when already inside a transaction, so a failed query cannot break it.
+
+    Outside one, no transaction at all: on SQLite an atomic block takes the write lock.
+    """
+    return transaction.atomic() if connection.in_atomic_block else nullcontext()
+
+
 def check_database() -> str | None:
-    # A savepoint keeps a failed query from breaking the request's transaction, if it has one.
-    with transaction.atomic(), connection.cursor() as cursor:
+    with _isolated(), connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         cursor.fetchone()
     return None
@@ -48,7 +56,7 @@ def check_tasks() -> str | None:
 
     backend = task_backends[DEFAULT_TASK_BACKEND_ALIAS]
     if isinstance(backend, DatabaseBackend):
-        with transaction.atomic():
+        with _isolated():
             DBTaskResult.objects.exists()
     return None
 

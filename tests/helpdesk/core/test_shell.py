@@ -56,3 +56,20 @@ def test_stylesheet_uses_logical_properties_only(client):
         r"(?:margin|padding|border)-(?:left|right)|(?<![-\w])(?:left|right)\s*:|text-align:\s*(?:left|right)", css
     )
     assert physical == []
+
+
+@pytest.mark.django_db
+def test_language_switcher_leaves_a_persian_page_for_english_whatever_the_browser_prefers(client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/fa/"}, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/en/"
+
+
+@pytest.mark.django_db
+def test_language_switcher_names_each_language_in_itself(client):
+    html = client.get("/fa/").content.decode()
+
+    assert ">English</option>" in html
+    assert '<option value="ar" lang="ar">العربيّة</option>' in html
+    assert "selected>فارسی</option>" in html
