@@ -23,7 +23,7 @@ def test_good_credentials_sign_the_agent_in(client, agent_sara):
 
     assert response.status_code == 302
     assert response["Location"] == "/en/"
-    assert "Sign out (Sara Ahmadi)" in client.get("/en/").content.decode()
+    assert "Sign out (<bdi>Sara Ahmadi</bdi>)" in client.get("/en/").content.decode()
 
 
 def test_the_email_is_not_case_sensitive(client, agent_sara):
