@@ -46,7 +46,7 @@ lint: $(DEV_STAMP)
 
 ## Refresh the translation catalogues (needs GNU gettext) and compile them with Babel.
 messages: $(DEV_STAMP)
-	DEBUG=1 $(BIN)/python manage.py makemessages --all --no-obsolete --ignore='.venv/*' --ignore='var/*' --ignore='bench/*' --ignore='tests/*'
+	DEBUG=1 $(BIN)/python manage.py makemessages --all --no-obsolete --ignore='.venv/*' --ignore='var/*' --ignore='bench/*' --ignore='tests/*' --ignore='test-artifacts/*' --ignore='node_modules/*'
 	DEBUG=1 $(BIN)/python manage.py compile_catalogues
 
 worker: $(RUN_STAMP)

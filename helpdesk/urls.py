@@ -38,6 +38,7 @@ urlpatterns += i18n_patterns(
     path("account/", include("helpdesk.customers.urls")),
     path("chat/", include("chat.urls")),
     path("surveys/", include("surveys.urls")),
+    path("help/search/", include("kb.search_urls")),
     path("help/", include("kb.urls")),
     path("help/", include(wagtail_urls)),
     prefix_default_language=True,

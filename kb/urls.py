@@ -1,3 +1,9 @@
+from django.urls import path
+
+from . import views
+
 app_name = "kb"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("votes/<int:page_id>/", views.article_vote, name="vote"),
+]

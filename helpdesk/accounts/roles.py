@@ -24,6 +24,7 @@ ADMIN = "Admin"
 
 _AGENT_PERMISSIONS = {
     "wagtailadmin.access_admin",
+    "simple_translation.submit_translation",  # "Translate" a help-centre page into another language
     "customers.view_customer",
     "orders.view_order",
 }

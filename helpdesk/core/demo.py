@@ -1,4 +1,4 @@
-"""Demo data for `manage.py seed_demo`: the contract's users plus realistic customers and orders."""
+"""Demo data for `manage.py seed_demo`: the contract's users, realistic customers and orders, a help centre."""
 
 import json
 import secrets
@@ -53,6 +53,9 @@ DEMO_PRODUCTS = [
 # Shops in each market price in their own currency; product prices above are in USD.
 CURRENCY_BY_LOCALE = {"fa": ("IRR", Decimal("1000000")), "ar": ("SAR", Decimal("3.75")), "en": ("USD", Decimal("1"))}
 
+# kb/demo holds a shop's help centre in kb_import's format (kb/FORMAT.md), plus its FAQ pages.
+KB_DEMO_FILES = ("help-centre.json", "faq.json")
+
 
 def demo_passwords(data_dir: Path) -> dict[str, str]:
     """Return the demo passwords, generated once and kept in the data dir (never committed)."""
@@ -96,6 +99,17 @@ def _demo_orders(index: int, customer: CustomerData) -> list[OrderData]:
     return orders
 
 
+def seed_help_centre() -> None:
+    """Load the demo help centre (articles in three languages, FAQ pages) through kb_import."""
+    from kb.exchange import import_bytes
+    from kb.setup import kb_tree_ensure
+
+    kb_tree_ensure()
+    demo_dir = Path(settings.BASE_DIR) / "kb" / "demo"
+    for name in KB_DEMO_FILES:
+        import_bytes((demo_dir / name).read_bytes())
+
+
 def seed_demo() -> dict[str, tuple[str, str]]:
     """Create or refresh the demo data; return {email: (role, password)} for the staff logins."""
     passwords = demo_passwords(Path(settings.DATA_DIR))
@@ -111,4 +125,5 @@ def seed_demo() -> dict[str, tuple[str, str]]:
     for index, customer in enumerate(DEMO_CUSTOMERS):
         for order in _demo_orders(index, customer):
             order_upsert(data=order)
+    seed_help_centre()
     return logins

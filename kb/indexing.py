@@ -1,0 +1,124 @@
+"""Keep the search index in step with the Wagtail pages.
+
+Publishing, unpublishing, moving, deleting and restricting a page are followed, once the
+transaction commits (a rolled-back publish never reaches the index), by a sync of that page
+and everything under it: each article or FAQ page there is indexed if readers can reach it
+(live, every ancestor live, no view restriction) and removed otherwise. A translation is a
+page of its own, so publishing one indexes it in its language. The sync runs synchronously
+in the committing process, so a change is searchable as soon as the request that made it ends.
+"""
+
+import logging
+from collections.abc import Iterator
+
+from django.db import transaction
+from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
+from wagtail.models import Page, PageViewRestriction
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from . import search
+from .documents import ArticleDocument
+from .models import ArticlePage, FAQPage
+
+logger = logging.getLogger(__name__)
+
+INDEXED_MODELS = (ArticlePage, FAQPage)
+STEP = Page.steplen
+
+
+def _documents(page) -> list[ArticleDocument]:
+    return page.search_documents() if isinstance(page, FAQPage) else [page.search_document()]
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    # The tree's root (depth 1) is not a page anyone reads; it does not hide anything.
+    return [path[:end] for end in range(2 * STEP, len(path), STEP)]
+
+
+def _hiding_paths(path: str = "") -> list[str]:
+    """Paths under which pages are unreachable: unpublished pages and pages with view restrictions."""
+    near = Q(path__in=_ancestor_paths(path)) | Q(path__startswith=path) if path else Q()
+    hidden = Page.objects.filter(near, live=False, depth__gt=1).values_list("path", flat=True)
+    restricted = PageViewRestriction.objects.filter(
+        Q(page__path__in=_ancestor_paths(path)) | Q(page__path__startswith=path) if path else Q()
+    ).values_list("page__path", flat=True)
+    return [*hidden, *restricted]
+
+
+def _reachable(page, hiding: list[str]) -> bool:
+    return page.live and not any(page.path.startswith(prefix) for prefix in hiding)
+
+
+def _pages_under(path: str = "") -> Iterator:
+    for model in INDEXED_MODELS:
+        pages = model.objects.filter(path__startswith=path) if path else model.objects.all()
+        yield from pages.select_related("locale").order_by("path").iterator(chunk_size=200)
+
+
+def searchable_documents() -> Iterator[ArticleDocument]:
+    """Every document readers can reach, for a full rebuild (read lazily, as the rebuild asks)."""
+    hiding = _hiding_paths()
+    for page in _pages_under():
+        if _reachable(page, hiding):
+            yield from _documents(page)
+
+
+def subtree_sync(path: str) -> None:
+    """Index or remove each article and FAQ page at `path` and below, as readers can now see them."""
+    hiding = _hiding_paths(path)
+    replace, remove = {}, []
+    for page in _pages_under(path):
+        if _reachable(page, hiding):
+            replace[page.external_id] = _documents(page)
+        else:
+            remove.append(page.external_id)
+    search.index_update(replace=replace, remove=remove)
+
+
+def _sync_after_commit(page_id: int) -> None:
+    def sync():
+        path = Page.objects.filter(pk=page_id).values_list("path", flat=True).first()
+        if path is None:
+            return
+        try:
+            subtree_sync(path)
+        except Exception:  # the page change stands; `manage.py kb_reindex` repairs the index
+            logger.exception("Could not update the search index for page %s", page_id)
+
+    transaction.on_commit(sync)
+
+
+def _remove_after_commit(external_id: str) -> None:
+    def remove():
+        try:
+            search.remove_article(external_id)
+        except Exception:
+            logger.exception("Could not remove %s from the search index", external_id)
+
+    transaction.on_commit(remove)
+
+
+def page_changed(sender, instance, **kwargs):
+    """Published, unpublished or moved: sync the page and the pages under it."""
+    _sync_after_commit(instance.pk)
+
+
+def page_deleted(sender, instance, **kwargs):
+    if instance.external_id:
+        _remove_after_commit(instance.external_id)
+
+
+def restriction_changed(sender, instance, **kwargs):
+    _sync_after_commit(instance.page_id)
+
+
+def connect() -> None:
+    """Follow page changes (called from the app's ready())."""
+    page_published.connect(page_changed, dispatch_uid="kb.index.published")
+    page_unpublished.connect(page_changed, dispatch_uid="kb.index.unpublished")
+    post_page_move.connect(page_changed, dispatch_uid="kb.index.moved")
+    for model in INDEXED_MODELS:
+        post_delete.connect(page_deleted, sender=model, dispatch_uid=f"kb.index.deleted.{model.__name__}")
+    post_save.connect(restriction_changed, sender=PageViewRestriction, dispatch_uid="kb.index.restricted")
+    post_delete.connect(restriction_changed, sender=PageViewRestriction, dispatch_uid="kb.index.unrestricted")

@@ -1,0 +1,162 @@
+"""The index follows the Wagtail pages: publish, edit, unpublish, move, delete, restrict, translate."""
+
+import logging
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from wagtail.models import PageViewRestriction
+
+from kb import search
+from kb.models import ArticlePage, CategoryPage, FAQPage
+
+from .search_support import exchange_record, ids, import_articles, search_index  # noqa: F401
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("search_index")]
+
+TRACKING = exchange_record(
+    "tracking.en", "Where is my parcel?", "The courier scans the parcel at every depot.", category="Delivery"
+)
+REFUNDS = exchange_record("refunds.en", "Returns and refunds", "We refund your card within five days.")
+TRACKING_FA = exchange_record(
+    "tracking.fa", "مرسوله‌ام کجاست؟", "پیک مرسوله را در هر انبار اسکن می‌کند.", category="ارسال", key="tracking"
+)
+
+
+@pytest.fixture
+def published(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        import_articles(TRACKING, REFUNDS)
+    return ArticlePage.objects.get(external_id="tracking.en")
+
+
+def test_a_published_article_is_searchable_at_its_public_url(published):
+    hits = search.search_articles("courier", locale="en")
+
+    assert ids(hits) == ["tracking.en"]
+    assert hits[0].url == published.public_path()
+    assert hits[0].url.startswith("/en/help/")
+
+
+def test_a_publish_rolled_back_never_reaches_the_index(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+        import_articles(REFUNDS)
+        raise RuntimeError("the request failed after publishing")
+
+    assert search.search_articles("refund") == []
+
+
+def test_a_new_revision_replaces_the_indexed_text(published, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        import_articles({**TRACKING, "body": "Parcels wait at customs for a few days."})
+
+    assert search.search_articles("depot") == []
+    assert ids(search.search_articles("customs")) == ["tracking.en"]
+
+
+def test_an_unpublished_article_leaves_the_index(published, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        published.unpublish()
+
+    assert search.search_articles("courier") == []
+    assert ids(search.search_articles("refund")) == ["refunds.en"]
+
+
+def test_a_deleted_article_leaves_the_index(published, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        published.delete()
+
+    assert search.search_articles("courier") == []
+
+
+def test_a_moved_article_is_found_at_its_new_address(published, django_capture_on_commit_callbacks):
+    orders = CategoryPage.objects.get(title="Orders", locale__language_code="en")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        published.move(orders, pos="last-child")
+
+    hit = search.search_articles("courier")[0]
+    assert hit.url == ArticlePage.objects.get(pk=published.pk).public_path()
+    assert "/orders/" in hit.url
+
+
+def test_articles_under_an_unpublished_category_leave_the_index_and_come_back(
+    published, django_capture_on_commit_callbacks
+):
+    delivery = published.get_parent().specific
+
+    with django_capture_on_commit_callbacks(execute=True):
+        delivery.unpublish()
+    hidden = search.search_articles("courier")
+    with django_capture_on_commit_callbacks(execute=True):
+        delivery.save_revision().publish()
+
+    assert hidden == []
+    assert ids(search.search_articles("courier")) == ["tracking.en"]
+
+
+def test_a_view_restriction_takes_articles_out_of_public_search(published, django_capture_on_commit_callbacks):
+    delivery = published.get_parent()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction = PageViewRestriction.objects.create(page=delivery, restriction_type="password", password="x")
+    hidden = search.search_articles("courier")
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction.delete()
+
+    assert hidden == []
+    assert ids(search.search_articles("courier")) == ["tracking.en"]
+
+
+def test_a_published_translation_is_searchable_in_its_language(published, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        import_articles(TRACKING_FA)
+
+    assert ids(search.search_articles("مرسوله", locale="fa")) == ["tracking.fa"]
+    assert ids(search.search_articles("courier", locale="en")) == ["tracking.en"]
+    fa = ArticlePage.objects.get(external_id="tracking.fa")
+    assert fa.translation_key == published.translation_key
+
+
+def test_faq_questions_are_indexed_and_a_removed_question_leaves(django_capture_on_commit_callbacks):
+    faq = {
+        "locale": "en",
+        "title": "Questions",
+        "items": [
+            {"question": "Do you ship to Norway?", "answer": "Yes, with a customs form."},
+            {"question": "Can I pay in instalments?", "answer": "Yes, at checkout."},
+        ],
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        import_articles(faq=[faq])
+    page = FAQPage.objects.get(locale__language_code="en")
+    found_first = search.search_articles("norway")
+    with django_capture_on_commit_callbacks(execute=True):
+        import_articles(faq=[{**faq, "items": faq["items"][1:]}])
+
+    assert [hit.url for hit in found_first] == [f"{page.public_path()}#{ids(found_first)[0].split('#')[1]}"]
+    assert search.search_articles("norway") == []
+    assert len(search.search_articles("instalments")) == 1
+
+
+def test_kb_reindex_rebuilds_from_the_published_pages(published, capsys):
+    search.index_update(replace={"stale.en": [search.ArticleDocument("stale.en", "en", "Courier strike", "/x/")]})
+    ArticlePage.objects.filter(external_id="refunds.en").update(live=False)  # unpublished behind the index's back
+
+    call_command("kb_reindex")
+
+    assert "Indexed 1 documents" in capsys.readouterr().out
+    assert ids(search.search_articles("courier")) == ["tracking.en"]
+    assert search.search_articles("refund") == []
+
+
+def test_a_failing_index_never_fails_the_publish(monkeypatch, caplog, django_capture_on_commit_callbacks):
+    def broken(**kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(search, "index_update", broken)
+    with caplog.at_level(logging.ERROR, logger="kb.indexing"), django_capture_on_commit_callbacks(execute=True):
+        import_articles(REFUNDS)
+
+    assert ArticlePage.objects.get(external_id="refunds.en").live
+    assert "Could not update the search index" in caplog.text
