@@ -171,23 +171,44 @@ def test_faq_anchors_stay_unique_on_the_page():
     assert [item["anchor"] for item in page_.faq_items()] == ["why", "why-2"]
 
 
-def test_a_scheduled_article_goes_live_when_its_time_comes(client):
+def _schedule(title: str):
+    """Schedule a new article for tomorrow; return it and a function that moves the clock past it."""
     import_articles(article("gift-wrap.en"))
     category = page("gift-wrap.en").get_parent()
-    scheduled = category.add_child(instance=ArticlePage(title="Sale starts", body=[], live=False))
+    scheduled = category.add_child(instance=ArticlePage(title=title, body=[], live=False))
     scheduled.go_live_at = timezone.now() + timedelta(days=1)
     revision = scheduled.save_revision()
     revision.publish()
+
+    def time_passes():
+        past = timezone.now() - timedelta(minutes=1)
+        revision.refresh_from_db()
+        revision.content["go_live_at"] = past.isoformat()
+        revision.approved_go_live_at = past
+        revision.save(update_fields=["content", "approved_go_live_at"])
+
+    return scheduled, time_passes
+
+
+def test_a_scheduled_article_goes_live_when_its_time_comes(client):
+    scheduled, time_passes = _schedule("Sale starts")
     assert not ArticlePage.objects.get(pk=scheduled.pk).live
     assert client.get("/en/help/orders/sale-starts/").status_code == 404
 
-    # The clock moves on: the scheduled time is now in the past.
-    past = timezone.now() - timedelta(minutes=1)
-    revision.refresh_from_db()
-    revision.content["go_live_at"] = past.isoformat()
-    revision.approved_go_live_at = past
-    revision.save(update_fields=["content", "approved_go_live_at"])
+    time_passes()
     call_command("publish_scheduled", stdout=StringIO())
 
     assert ArticlePage.objects.get(pk=scheduled.pk).live
     assert client.get("/en/help/orders/sale-starts/").status_code == 200
+
+
+def test_the_periodic_job_runner_publishes_scheduled_articles(client):
+    # Given an article scheduled for a time that has now passed
+    _scheduled, time_passes = _schedule("Winter sale")
+    time_passes()
+
+    # When the runner that `make run` starts takes one turn
+    call_command("run_schedule", once=True, stdout=StringIO())
+
+    # Then readers see it
+    assert client.get("/en/help/orders/winter-sale/").status_code == 200

@@ -101,6 +101,7 @@ def test_serve_starts_the_worker_beside_daphne(started):
 
     commands = [process.args[1:] for process in started]
     assert ["manage.py", "db_worker"] in commands
+    assert ["manage.py", "run_schedule"] in commands
     assert ["-m", "daphne", "-b", "127.0.0.1", "-p", "8123", "helpdesk.asgi:application"] in commands
     assert {process.env["HELPDESK_SITE_URL"] for process in started} == {"http://127.0.0.1:8123"}
     assert all(process.args[0] == sys.executable for process in started)
@@ -117,13 +118,16 @@ def test_sigterm_to_serve_stops_daphne_and_the_worker(started, monkeypatch):
     call_command("serve", stdout=StringIO())
 
     # Then both children are told to stop, and the test process gets its own handler back
-    assert [process.signals for process in started] == [[signal.SIGTERM], [signal.SIGTERM]]
+    assert [process.signals for process in started] == [[signal.SIGTERM]] * 3
     assert signal.getsignal(signal.SIGTERM) == handler_before
 
 
-@pytest.mark.parametrize(("backend", "options"), [("immediate", {}), ("database", {"no_worker": True})])
-def test_serve_starts_no_worker_when_none_is_needed(started, backend, options):
+@pytest.mark.parametrize(
+    ("backend", "options", "expected"),
+    [("immediate", {}, ["run_schedule", "-m"]), ("database", {"no_worker": True}, ["-m"])],
+)
+def test_serve_starts_no_worker_when_none_is_needed(started, backend, options, expected):
     with override_settings(TASKS_BACKEND=backend):
         call_command("serve", stdout=StringIO(), **options)
 
-    assert [process.args[1] for process in started] == ["-m"]
+    assert [process.args[-1] if process.args[1] == "manage.py" else process.args[1] for process in started] == expected

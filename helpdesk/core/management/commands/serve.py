@@ -15,7 +15,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--no-worker", action="store_true", help="Do not start the task worker.")
+        parser.add_argument(
+            "--no-worker", action="store_true", help="Do not start the task worker or the periodic-job runner."
+        )
 
     def _print_banner(self, base: str) -> None:
         self.stdout.write(f"\nHelpdesk is running at {base}/\n")
@@ -45,6 +47,10 @@ class Command(BaseCommand):
         if not no_worker and settings.TASKS_BACKEND == "database":
             children.append(
                 subprocess.Popen([sys.executable, "manage.py", "db_worker"], cwd=settings.BASE_DIR, env=env)
+            )
+        if not no_worker:
+            children.append(
+                subprocess.Popen([sys.executable, "manage.py", "run_schedule"], cwd=settings.BASE_DIR, env=env)
             )
         daphne = subprocess.Popen(
             [sys.executable, "-m", "daphne", "-b", host, "-p", str(port), "helpdesk.asgi:application"],

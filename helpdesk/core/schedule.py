@@ -1,0 +1,19 @@
+"""Periodic jobs: management commands run every so many seconds by `manage.py run_schedule`.
+
+Later features add their jobs here (credit expiry, survey sending, ...). Each job must be safe
+to repeat and to run late: the runner gives no exactly-once promise.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    command: str
+    every_seconds: int
+    args: tuple[str, ...] = ()
+
+
+JOBS = [
+    PeriodicJob("publish_scheduled", every_seconds=60),  # Wagtail's scheduled (un)publishing
+]
