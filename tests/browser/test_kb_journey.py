@@ -5,6 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from kb import search
+from kb.indexing import searchable_documents
 from kb.models import ArticleVote, VoteReason
 from kb.setup import HOME_TITLES
 from tests.kb.kb_pages import article, import_articles
@@ -37,16 +39,19 @@ RETURNS = {
 OTHERS = [article("journey-gift-wrap.en"), article("journey-gift-wrap.fa", "fa")]
 
 JOURNEYS = [
-    # In Persian the reader types Arabic kaf and yeh (كالاي مرجوعي): the search still finds "کالای مرجوعی".
-    pytest.param("en", "ltr", "refund", "refund", "zebra crossing", id="en"),
-    pytest.param("fa", "rtl", "كالاي مرجوعي", "مرجوع", "هواپیمای بادبانی", id="fa"),
+    # In Persian the reader types Arabic kaf and yeh (كالاي مرجوعي); the article spells them the Persian way.
+    pytest.param("en", "ltr", "refund", ["refund"], "zebra crossing", id="en"),
+    pytest.param("fa", "rtl", "كالاي مرجوعي", ["کالا", "مرجوع"], "هواپیمای بادبانی", id="fa"),
 ]
 
 
 @pytest.fixture
 def help_centre():
-    """The returns article and a distractor in both languages, published (and indexed) by the importer."""
+    """The returns article and a distractor in both languages, published by the importer and searchable."""
     import_articles(*RETURNS.values(), *OTHERS)
+    # The live server reads the index in the shared data dir, which outlives the rows earlier tests
+    # flushed: rebuild it (as `kb_reindex` does) so it holds exactly these pages.
+    search.rebuild(searchable_documents())
     return RETURNS
 
 
@@ -68,6 +73,7 @@ def test_reader_searches_opens_an_article_and_says_it_did_not_help(
     suggestions = page.get_by_role("listbox")
     expect(suggestions).to_be_visible()
     expect(suggestions.get_by_role("option").first).to_contain_text(wanted["title"])
+    screenshot(f"kb-suggestions-{language}")
 
     # And when they press Enter, the results page lists it with the matched words highlighted
     search_box.press("Enter")
@@ -75,7 +81,8 @@ def test_reader_searches_opens_an_article_and_says_it_did_not_help(
     expect(html).to_have_attribute("dir", direction)
     result = page.locator(".kb-results > li").filter(has=page.get_by_role("link", name=wanted["title"], exact=True))
     expect(result).to_have_count(1)
-    expect(result.locator("mark").first).to_contain_text(marked, ignore_case=True)
+    for word in marked:
+        expect(result.locator("mark", has_text=word).first).to_be_visible()
 
     # When they open it, they see where they are and the article itself
     result.get_by_role("link", name=wanted["title"], exact=True).click()
@@ -110,10 +117,10 @@ def test_reader_searches_opens_an_article_and_says_it_did_not_help(
     )
 
     # And a search that finds nothing offers a person to talk to instead
-    search_box = page.get_by_role("searchbox").or_(page.get_by_role("combobox"))
     page.goto(f"/{language}/help/search/")
-    search_box.first.fill(nonsense)
-    search_box.first.press("Enter")
+    search_box = page.get_by_label(translated(language, "What are you looking for?"), exact=True)
+    search_box.fill(nonsense)
+    search_box.press("Enter")
     offer = page.get_by_role("complementary", name=translated(language, "Ask our team instead"))
     expect(offer.get_by_role("link", name=translated(language, "Chat with us"), exact=True)).to_be_visible()
     expect(offer.get_by_role("link", name=translated(language, "Open a ticket"), exact=True)).to_be_visible()
