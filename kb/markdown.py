@@ -73,14 +73,26 @@ def markdown_to_blocks(text: str) -> list[dict]:
     the way an export writes it, and import -> export -> import changes nothing. Raw HTML
     too broken to settle (`<b><b>` around a list) is kept as visible text instead.
     """
+    return _canonical(
+        lambda allow_html: _parse_blocks(text, allow_html=allow_html),
+        lambda blocks: _parse_blocks(blocks_to_markdown(blocks)),
+    )
+
+
+def _canonical(first, round_trip):
+    """Repeat `round_trip` from `first(allow_html)` until it changes nothing.
+
+    Raw HTML is allowed on the first try and treated as text on the second, for input that
+    never settles; the last value is returned if neither settles.
+    """
     for allow_html in (True, False):
-        blocks = _parse_blocks(text, allow_html=allow_html)
+        value = first(allow_html)
         for _attempt in range(CANONICAL_PASSES):
-            again = _parse_blocks(blocks_to_markdown(blocks))
-            if again == blocks:
-                return blocks
-            blocks = again
-    return blocks
+            again = round_trip(value)
+            if again == value:
+                return value
+            value = again
+    return value
 
 
 def _parse_blocks(text: str, *, allow_html: bool = True) -> list[dict]:
@@ -176,11 +188,7 @@ def blocks_to_markdown(blocks: list[dict], *, image_markdown: Callable[[dict], s
 
 def markdown_to_html(text: str) -> str:
     """Render Markdown to sanitised HTML in canonical form (what an export reads back identically)."""
-    for allow_html in (True, False):
-        html = clean_html(markdown_parser(allow_html=allow_html).render(text or ""))
-        for _attempt in range(CANONICAL_PASSES):
-            again = render_markdown(html_to_markdown(html))
-            if again == html:
-                return html
-            html = again
-    return html
+    return _canonical(
+        lambda allow_html: clean_html(markdown_parser(allow_html=allow_html).render(text or "")),
+        lambda html: render_markdown(html_to_markdown(html)),
+    )
