@@ -8,3 +8,8 @@ def staff_group() -> str:
 
 def staff_user_group(user_id: int) -> str:
     return f"staff.user.{user_id}"
+
+
+def ticket_group(ticket_id: int) -> str:
+    """Sockets of the staff who have one ticket open, for presence notices."""
+    return f"ticket.{ticket_id}"

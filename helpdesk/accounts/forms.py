@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -19,3 +20,18 @@ class StaffSignInForm(AuthenticationForm):
             attrs={"autocomplete": "username", "autofocus": True, "dir": "ltr", "maxlength": 254}
         )
         self.fields["password"].label = _("Password")
+
+
+class StaffPreferencesForm(forms.Form):
+    preferred_language = forms.ChoiceField(
+        label=_("Language of emails to me"),
+        choices=[("", _("The site’s default")), *settings.LANGUAGES],
+        required=False,
+    )
+    sla_alert_emails = forms.BooleanField(
+        label=_("Email me SLA alerts"),
+        help_text=_(
+            "Besides the alert in the inbox, send an email when one of my tickets is about to breach or breaches."
+        ),
+        required=False,
+    )

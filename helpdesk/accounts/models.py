@@ -36,6 +36,13 @@ class User(AbstractUser):
     username = None
     email = models.EmailField(_("email address"), unique=True)
     preferred_language = models.CharField(_("preferred language"), max_length=8, blank=True)
+    sla_alert_emails = models.BooleanField(
+        _("email me SLA alerts"),
+        default=False,
+        help_text=_(
+            "Besides the alert in the inbox, send an email when one of my tickets is about to breach or breaches."
+        ),
+    )
 
     objects = StaffUserManager()
 

@@ -1,10 +1,10 @@
 """Staff roles: which Django permissions each group carries.
 
-- *Agent*: answers customers. Staff status (so the Django admin opens, showing only what the
+- *Agent*: answers customers: works tickets in the inbox. Staff status (so the Django admin opens, showing only what the
   permissions below allow: customers and orders, read-only) and access to the Wagtail admin,
   where the knowledge base is edited.
-- *Manager*: everything an agent may do, plus correcting customer records and seeing the
-  shop's API keys.
+- *Manager*: everything an agent may do, plus correcting customer records, seeing the
+  shop's API keys, and setting up macros, teams, business-hours calendars and SLA policies.
 - *Admin*: a superuser; holds every permission and is not a group.
 
 Wagtail grants page, image and document rights per subtree or collection
@@ -27,6 +27,14 @@ _AGENT_PERMISSIONS = {
     "simple_translation.submit_translation",  # "Translate" a help-centre page into another language
     "customers.view_customer",
     "orders.view_order",
+    "tickets.view_ticket",
+    "tickets.add_ticket",
+    "tickets.change_ticket",
+    "tickets.view_macro",
+    "tickets.view_team",
+    "tickets.view_tag",
+    "sla.view_calendar",
+    "sla.view_slapolicy",
 }
 
 ROLE_PERMISSIONS: dict[str, set[str]] = {
@@ -35,6 +43,17 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     | {
         "customers.change_customer",
         "api.view_apikey",
+        "tickets.add_macro",
+        "tickets.change_macro",
+        "tickets.delete_macro",
+        "tickets.add_team",
+        "tickets.change_team",
+        "sla.add_calendar",
+        "sla.change_calendar",
+        "sla.delete_calendar",
+        "sla.add_slapolicy",
+        "sla.change_slapolicy",
+        "sla.delete_slapolicy",
     },
 }
 
@@ -60,9 +79,14 @@ def user_roles(user) -> set[str]:
     """Return the role names a user holds ('Admin' for superusers)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return set()
+    # Kept on the user object, which lives for one request: a page asks several times.
+    cached = getattr(user, "_helpdesk_roles", None)
+    if cached is not None:
+        return set(cached)
     roles = set(user.groups.values_list("name", flat=True)) & set(ROLE_PERMISSIONS)
     if user.is_superuser:
         roles.add(ADMIN)
+    user._helpdesk_roles = frozenset(roles)
     return roles
 
 

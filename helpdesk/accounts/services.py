@@ -25,4 +25,14 @@ def staff_user_ensure(*, email: str, password: str, role: str, full_name: str = 
     if not Group.objects.filter(name=role).exists():
         roles_sync()
     user.groups.set([Group.objects.get(name=role)])
+    user._helpdesk_roles = None
+    return user
+
+
+@transaction.atomic
+def staff_preferences_update(*, user: User, preferred_language: str, sla_alert_emails: bool) -> User:
+    """Save what a staff member chose for themselves: the language of their emails and SLA alert emails."""
+    user.preferred_language = preferred_language
+    user.sla_alert_emails = sla_alert_emails
+    user.save(update_fields=["preferred_language", "sla_alert_emails"])
     return user

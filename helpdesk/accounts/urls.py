@@ -7,4 +7,5 @@ app_name = "accounts"
 urlpatterns = [
     path("sign-in/", views.StaffSignInView.as_view(), name="sign_in"),
     path("sign-out/", views.StaffSignOutView.as_view(), name="sign_out"),
+    path("preferences/", views.staff_preferences, name="preferences"),
 ]

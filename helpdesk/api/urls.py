@@ -2,12 +2,15 @@ from django.urls import path
 
 from kb import api as kb_api
 
-from . import orders
+from . import orders, tickets
 
 app_name = "api"
 
 urlpatterns = [
     path("orders", orders.OrderUpsertView.as_view(), name="orders"),
+    path("tickets", tickets.TicketListCreateView.as_view(), name="tickets"),
+    path("tickets/<int:pk>", tickets.TicketDetailView.as_view(), name="ticket_detail"),
+    path("tickets/<int:pk>/messages", tickets.TicketMessageCreateView.as_view(), name="ticket_messages"),
     path("kb/search", kb_api.KBSearchView.as_view(), name="kb_search"),
     path("kb/articles/<str:article_id>", kb_api.KBArticleView.as_view(), name="kb_article"),
 ]

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "helpdesk.accounts",
     "helpdesk.customers",
     "helpdesk.orders",
+    "helpdesk.sla",
+    "helpdesk.tickets",
     "helpdesk.api",
     "kb",
     "chat",
@@ -226,6 +228,11 @@ SILENCED_SYSTEM_CHECKS = [] if REDIS_URL else ["django_ratelimit.E003", "django_
 
 MAGIC_LINK_MAX_AGE = env_int("HELPDESK_MAGIC_LINK_MAX_AGE", 15 * 60)
 
+HELPDESK_ATTACHMENT_MAX_BYTES = env_int("HELPDESK_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+HELPDESK_MESSAGE_MAX_CHARS = env_int("HELPDESK_MESSAGE_MAX_CHARS", 50_000)
+HELPDESK_TICKET_REQUEST_MAX_AGE = env_int("HELPDESK_TICKET_REQUEST_MAX_AGE", 24 * 3600)
+HELPDESK_SLA_WARNING_MINUTES = env_int("HELPDESK_SLA_WARNING_MINUTES", 30)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "helpdesk.api.authentication.ApiKeyAuthentication",
@@ -246,6 +253,12 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "PREPROCESSING_HOOKS": ["helpdesk.api.schema.only_api_paths"],
+    "ENUM_NAME_OVERRIDES": {
+        "TicketStatusEnum": "helpdesk.tickets.models.Status",
+        "OrderStatusEnum": "helpdesk.orders.models.OrderStatus",
+        "TicketPriorityEnum": "helpdesk.sla.choices.Priority",
+        "TicketChannelEnum": "helpdesk.sla.choices.Channel",
+    },
 }
 
 WAGTAIL_SITE_NAME = env_str("HELPDESK_SITE_NAME", "Helpdesk")

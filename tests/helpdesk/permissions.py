@@ -2,7 +2,8 @@
 
 A row names the outcome for every actor, so adding an actor or a page forces a decision for
 each cell. URLs may hold `{fixture.attribute}` placeholders: they are filled from the pytest
-fixtures of that name, so a row about Reza's order reads `{order_reza.public_id}`.
+fixtures of that name, so a row about Reza's order reads `{order_reza.public_id}`; so may the
+values of a row's form data.
 """
 
 from dataclasses import dataclass, fields
@@ -18,6 +19,7 @@ from helpdesk.customers.session import SESSION_KEY
 class Outcome(Enum):
     OK = 200
     REDIRECT = 302  # somewhere other than a sign-in page
+    BAD_REQUEST = 400
     FORBIDDEN = 403
     NOT_FOUND = 404
     NOT_ALLOWED = 405
@@ -30,6 +32,7 @@ OK = Outcome.OK
 REDIRECT = Outcome.REDIRECT
 FORBIDDEN = Outcome.FORBIDDEN
 NOT_FOUND = Outcome.NOT_FOUND
+BAD_REQUEST = Outcome.BAD_REQUEST
 NOT_ALLOWED = Outcome.NOT_ALLOWED
 STAFF_SIGN_IN = Outcome.STAFF_SIGN_IN
 CUSTOMER_SIGN_IN = Outcome.CUSTOMER_SIGN_IN
@@ -110,6 +113,7 @@ def assert_outcome(client, response, expected: Outcome, url: str) -> None:
 def check_row(client, request, row: Row, actor: str) -> None:
     """Request the row's URL as the actor and assert the outcome the table gives."""
     url = resolve_url(row.url, request)
+    data = {key: resolve_url(value, request) for key, value in (row.data or {}).items()}
     sign_in_actor(client, request, actor)
-    response = getattr(client, row.method.lower())(url, row.data or {})
+    response = getattr(client, row.method.lower())(url, data)
     assert_outcome(client, response, row.expected(actor), url)

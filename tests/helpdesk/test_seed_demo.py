@@ -10,6 +10,8 @@ from helpdesk.accounts.models import User
 from helpdesk.accounts.roles import user_roles
 from helpdesk.customers.models import Customer
 from helpdesk.orders.models import Order
+from helpdesk.sla.models import Calendar
+from helpdesk.tickets.models import Ticket
 
 
 def _seed(**options):
@@ -43,11 +45,13 @@ def test_seed_demo_creates_the_contract_users_and_prints_working_logins(settings
 def test_seed_demo_is_idempotent(settings):
     settings.DEBUG = True
     _seed()
-    counts = (User.objects.count(), Customer.objects.count(), Order.objects.count())
+    counts = (User.objects.count(), Customer.objects.count(), Order.objects.count(), Ticket.objects.count())
 
     _seed()
 
-    assert (User.objects.count(), Customer.objects.count(), Order.objects.count()) == counts
+    assert (User.objects.count(), Customer.objects.count(), Order.objects.count(), Ticket.objects.count()) == counts
+    assert counts[3] >= 6 and Ticket.objects.filter(locale="fa", status="pending").exists()
+    assert Calendar.objects.get(is_default=True).name == "Tehran office"
     assert {c.locale for c in Customer.objects.all()} == {"en", "ar", "fa"}
     assert Customer.objects.filter(name="رضا محمدی").exists()
 

@@ -35,7 +35,7 @@ def test_kb_home_has_a_labelled_search_form_topics_popular_articles_and_a_way_to
     assert "Browse by topic" in html and ">Orders</a>" in html and ">Returns</a>" in html
     assert "Popular articles" in html and "Gift wrapping" in html
     assert 'href="#chat"' in html and "Chat with us" in html
-    assert f'href="{reverse("customers:portal")}"' in html and "Open a ticket" in html
+    assert f'href="{reverse("tickets:new")}"' in html and "Open a ticket" in html
 
 
 def test_popular_articles_are_the_most_helpful_first(client):

@@ -50,10 +50,26 @@ def test_schema_describes_the_order_contract(schema):
     assert set(request["properties"]) == {
         "external_id", "customer", "status", "placed_at", "delivered_at", "total", "currency", "lines",
     }  # fmt: skip
-    assert schema["components"]["schemas"]["StatusEnum"]["enum"] == [
+    assert schema["components"]["schemas"]["OrderStatusEnum"]["enum"] == [
         "placed", "paid", "shipped", "delivered", "cancelled", "returned",
     ]  # fmt: skip
     assert request["properties"]["total"]["type"] == "string"
+
+
+def test_schema_describes_the_ticket_contract(schema):
+    paths = schema["paths"]
+    assert {"post", "get"} <= set(paths["/api/v1/tickets"])
+    assert "get" in paths["/api/v1/tickets/{id}"]
+    assert "post" in paths["/api/v1/tickets/{id}/messages"]
+    create = schema["components"]["schemas"]["TicketCreateRequest"]
+    assert set(create["properties"]) == {"customer", "subject", "body", "priority", "order"}
+    assert set(create["required"]) == {"customer", "subject", "body"}
+    assert {"id", "status", "url"} <= set(schema["components"]["schemas"]["Ticket"]["properties"])
+    assert schema["components"]["schemas"]["TicketStatusEnum"]["enum"] == [
+        "new", "open", "pending", "on_hold", "solved", "closed",
+    ]  # fmt: skip
+    message = schema["components"]["schemas"]["MessageCreateRequest"]
+    assert set(message["properties"]) == {"body", "public"}
 
 
 def test_schema_is_served_over_http(client):

@@ -1,0 +1,207 @@
+"""Reads for the inbox, the ticket page and the customer portal, each scoped and bounded."""
+
+import base64
+import binascii
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from helpdesk.customers.models import Customer
+
+from .models import UNSOLVED, Attachment, Status, Ticket, TicketEvent
+from .search import search_q
+
+PAGE_SIZE = 25
+DUE_SOON = timedelta(hours=1)
+
+
+class InboxView(StrEnum):
+    MINE = "mine"
+    UNASSIGNED = "unassigned"
+    DUE_SOON = "due_soon"
+    BREACHED = "breached"
+    PENDING = "pending"
+    OPEN = "open"
+
+
+def view_q(view: InboxView, *, agent, now: datetime) -> Q:
+    unsolved = Q(status__in=UNSOLVED)
+    return {
+        InboxView.MINE: unsolved & Q(assignee=agent),
+        InboxView.UNASSIGNED: Q(status__in=[Status.NEW, Status.OPEN], assignee__isnull=True),
+        InboxView.DUE_SOON: unsolved & Q(sla_due_at__gte=now, sla_due_at__lte=now + DUE_SOON),
+        InboxView.BREACHED: unsolved & (Q(sla_breached=True) | Q(sla_due_at__lt=now)),
+        InboxView.PENDING: Q(status=Status.PENDING),
+        InboxView.OPEN: unsolved,
+    }[view]
+
+
+@dataclass(frozen=True)
+class InboxFilters:
+    status: str = ""
+    priority: str = ""
+    assignee: str = ""  # a user id, or "none" for unassigned
+    team: str = ""
+    tag: str = ""
+    channel: str = ""
+    locale: str = ""
+    q: str = ""
+
+    def as_q(self) -> Q:
+        q = Q()
+        for field in ("status", "priority", "channel", "locale"):
+            if value := getattr(self, field):
+                q &= Q(**{field: value})
+        if self.assignee == "none":
+            q &= Q(assignee__isnull=True)
+        elif self.assignee.isdigit():
+            q &= Q(assignee_id=int(self.assignee))
+        if self.team.isdigit():
+            q &= Q(team_id=int(self.team))
+        if self.tag:
+            q &= Q(tags__name=self.tag)
+        if self.q:
+            q &= _search(self.q)
+        return q
+
+
+def _search(query: str) -> Q:
+    text = query.strip()
+    number = text.lstrip("#")
+    if number.isdigit() and len(number) < 12:
+        return Q(pk=int(number))
+    if "@" in text and " " not in text:
+        return Q(customer__email__iexact=text)
+    return search_q(text) or Q(pk__in=[])
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    tickets: list[Ticket]
+    next_cursor: str
+
+
+def cursor_encode(ticket: Ticket) -> str:
+    raw = f"{ticket.sla_due_at.isoformat()}|{ticket.pk}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def cursor_decode(cursor: str) -> tuple[datetime, int] | None:
+    """Return the (due, id) a cursor points after, or None when it is not one of ours."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        due_text, pk_text = raw.split("|")
+        due = parse_datetime(due_text)
+        return (due, int(pk_text)) if due and due.tzinfo else None
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return None
+
+
+def tickets_for_agent(
+    *, agent, view: InboxView, filters: InboxFilters = InboxFilters(), cursor: str = "", now: datetime | None = None
+) -> InboxPage:
+    """One inbox page sorted by the nearest SLA due time, after `cursor` (keyset, no OFFSET)."""
+    now = now or timezone.now()
+    queryset = Ticket.objects.filter(view_q(view, agent=agent, now=now) & filters.as_q(), merged_into__isnull=True)
+    if (position := cursor_decode(cursor)) is not None:
+        due, pk = position
+        queryset = queryset.filter(Q(sla_due_at__gt=due) | Q(sla_due_at=due, pk__gt=pk))
+    rows = list(
+        queryset.select_related("customer", "assignee")
+        .only(*INBOX_ROW_FIELDS)
+        .prefetch_related("tags")
+        .order_by("sla_due_at", "pk")[: PAGE_SIZE + 1]
+    )
+    next_cursor = cursor_encode(rows[PAGE_SIZE - 1]) if len(rows) > PAGE_SIZE else ""
+    return InboxPage(rows[:PAGE_SIZE], next_cursor)
+
+
+INBOX_ROW_FIELDS = (
+    "public_id",
+    "subject",
+    "status",
+    "priority",
+    "channel",
+    "locale",
+    "created_at",
+    "updated_at",
+    "last_message_at",
+    "last_message_snippet",
+    "sla_due_at",
+    "sla_breached",
+    "sla_paused",
+    "customer__name",
+    "customer__email",
+    "assignee__first_name",
+    "assignee__last_name",
+    "assignee__email",
+)
+
+COUNT_CAP = 1000
+
+
+def inbox_counts(*, agent, now: datetime | None = None) -> dict[str, int]:
+    """The number of tickets in each view, in one query over unsolved tickets only."""
+    now = now or timezone.now()
+    live = Ticket.objects.filter(status__in=UNSOLVED, merged_into__isnull=True)
+    return live.aggregate(**{view.value: Count("pk", filter=view_q(view, agent=agent, now=now)) for view in InboxView})
+
+
+def ticket_for_staff(pk: int) -> Ticket | None:
+    return (
+        Ticket.objects.select_related("customer", "assignee", "team", "order", "merged_into", "sla_policy")
+        .prefetch_related("tags")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def ticket_timeline(ticket: Ticket, *, public_only: bool = False) -> QuerySet[TicketEvent]:
+    """The ticket's events, oldest first, with their messages and attachments (customers see public ones)."""
+    # Messages merged in from a duplicate keep their events on the duplicate; they belong here too.
+    events = (
+        TicketEvent.objects.filter(Q(ticket=ticket) | Q(message__ticket=ticket))
+        .select_related("actor_user", "actor_customer", "message__author_user")
+        .prefetch_related(Prefetch("message__attachments", queryset=Attachment.objects.order_by("pk")))
+        .order_by("created_at", "pk")
+    )
+    if public_only:
+        events = events.filter(message__public=True)
+    return events
+
+
+def tickets_for_customer(customer: Customer) -> QuerySet[Ticket]:
+    """The customer's own tickets, newest first, merged duplicates left out."""
+    return Ticket.objects.filter(customer=customer, merged_into__isnull=True).order_by("-created_at", "-pk")
+
+
+def ticket_for_customer(customer: Customer, public_id) -> Ticket | None:
+    """The customer's own ticket, merged duplicates included (their page leads to the ticket they joined)."""
+    return Ticket.objects.select_related("order", "merged_into").filter(customer=customer, public_id=public_id).first()
+
+
+def attachment_for_staff(public_id) -> Attachment | None:
+    return Attachment.objects.select_related("message").filter(public_id=public_id).first()
+
+
+def attachment_for_customer(customer: Customer, public_id) -> Attachment | None:
+    return (
+        Attachment.objects.select_related("message")
+        .filter(public_id=public_id, message__public=True, message__ticket__customer=customer)
+        .first()
+    )
+
+
+def customer_panel(customer: Customer, *, exclude_ticket: Ticket | None = None) -> dict:
+    """What an agent sees beside a conversation: recent orders and earlier tickets."""
+    earlier = tickets_for_customer(customer).only("pk", "subject", "status", "created_at")
+    if exclude_ticket is not None:
+        earlier = earlier.exclude(pk=exclude_ticket.pk)
+    return {
+        "orders": list(customer.orders.order_by("-placed_at")[:5]),
+        "tickets": list(earlier[:10]),
+    }
