@@ -160,6 +160,23 @@
   var liveStatus = document.getElementById("live-status");
   function announce(text) { if (liveStatus) liveStatus.textContent = text; }
 
+  /* ---- SLA alerts: a visible notice linking to the ticket ---- */
+  function showAlert(frame) {
+    var box = document.getElementById("sla-alerts");
+    if (!box || !config.ticketUrl) return;
+    var breach = frame.level === "breach";
+    var text = (breach ? strings.slaBreach : strings.slaWarning) || "";
+    var notice = document.createElement("p");
+    notice.className = "notice " + (breach ? "error" : "warning");
+    notice.setAttribute("dir", "auto");
+    var link = document.createElement("a");
+    link.href = config.ticketUrl.replace("/0/", "/" + Number(frame.ticket) + "/");
+    link.textContent = text.replace("%(number)s", String(Number(frame.ticket))).replace("%(subject)s", String(frame.subject || ""));
+    notice.appendChild(link);
+    box.appendChild(notice);
+    while (box.children.length > 3) box.removeChild(box.firstChild);
+  }
+
   var refreshTimer = null;
   function refreshList() {
     clearTimeout(refreshTimer);
@@ -224,8 +241,9 @@
   }
 
   function onFrame(frame) {
-    if (frame.type === "sla.alert" && !onTicket) {
-      refreshList();
+    if (frame.type === "sla.alert") {
+      showAlert(frame);
+      if (!onTicket) refreshList();
     } else if (frame.type === "ticket.changed") {
       if (!onTicket) refreshList();
       else if (frame.ticket === config.ticket && frame.actor !== config.user) refreshTimeline();

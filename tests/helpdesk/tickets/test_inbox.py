@@ -1,5 +1,6 @@
 """The agent inbox: views with counts, filters, search, pages, bulk changes and live fragments."""
 
+import json
 import re
 from datetime import UTC, datetime, timedelta
 from unittest import mock
@@ -276,6 +277,18 @@ def test_the_page_loads_the_live_script_and_its_settings(client, agent_sara, des
     assert '<script id="inbox-live" type="application/json">' in html
     assert '"socket": "/ws/staff/"' in html
     assert '<dialog id="shortcut-sheet"' in html
+
+
+def test_the_page_gives_the_script_the_words_for_sla_alerts_in_the_agents_language(client, agent_sara, desk):
+    client.force_login(agent_sara)
+
+    html = client.get("/fa/staff/tickets/").content.decode()
+    live = json.loads(re.search(r'<script id="inbox-live" type="application/json">(.*?)</script>', html, re.S).group(1))
+
+    assert live["ticketUrl"] == "/fa/staff/tickets/0/"
+    assert "%(number)s" in live["strings"]["slaBreach"] and "SLA" in live["strings"]["slaBreach"]
+    assert live["strings"]["slaBreach"] != "SLA breached on #%(number)s: %(subject)s"  # translated
+    assert '<div id="sla-alerts" class="sla-alerts" role="alert">' in html
 
 
 def messages_of(response) -> list[str]:

@@ -42,7 +42,7 @@ def test_create_writes_ticket_message_event_and_sla_due(customer_reza, django_ca
     # Normal priority: first response within 480 business minutes = Monday 18:00? No: 10:00 + 7h = 17:00, +1h Tue 10:00.
     assert ticket.first_response_due_at == datetime(2026, 11, 17, 10, 0, tzinfo=UTC)
     assert ticket.sla_due_at == ticket.first_response_due_at
-    assert len(mailoutbox) == 1 and f"#{ticket.pk}" in mailoutbox[0].subject
+    assert len(mailoutbox) == 1 and mailoutbox[0].subject.startswith(f"درخواست شمارهٔ {ticket.pk} ")  # in Reza's Persian
     assert mailoutbox[0].to == ["reza@example.com"]
 
 
