@@ -82,7 +82,7 @@ def _send_alert(ticket: Ticket, level: str) -> None:
 @transaction.atomic
 def ticket_sla_alert(*, ticket: Ticket, now: datetime) -> str:
     """Refresh one ticket's figures and record a warning or a breach if one is due; return which."""
-    ticket = Ticket.objects.select_for_update().select_related("assignee").get(pk=ticket.pk)
+    ticket = Ticket.objects.select_for_update(of=("self",)).select_related("assignee").get(pk=ticket.pk)
     ticket_sla_refresh(ticket, now=now)
     due = ticket.sla_due_at
     if ticket.status not in UNSOLVED or due > now + timedelta(minutes=settings.HELPDESK_SLA_WARNING_MINUTES):

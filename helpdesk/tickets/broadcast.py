@@ -22,9 +22,12 @@ def ticket_frame(event) -> dict:
 
 def _send(event) -> None:
     layer = get_channel_layer()
-    if layer is not None:
-        async_to_sync(layer.group_send)(staff_group(), {"type": "staff.event", "event": ticket_frame(event)})
-    ticket_event_recorded.send(sender=type(event), event=event)
+    try:
+        if layer is not None:
+            async_to_sync(layer.group_send)(staff_group(), {"type": "staff.event", "event": ticket_frame(event)})
+    finally:
+        # Other apps hear of the event even when the channel layer is down.
+        ticket_event_recorded.send(sender=type(event), event=event)
 
 
 def on_commit(event) -> None:

@@ -137,6 +137,10 @@
   /* ---- keyboard ---- */
   document.addEventListener("keydown", function (event) {
     if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (typing(event.target) && event.key === "Escape" && !(sheet && sheet.open)) {
+      event.target.blur();  // leave the field so the shortcuts work again, as the sheet says
+      return;
+    }
     if (typing(event.target) || (sheet && sheet.open)) return;
     var key = event.key;
     var handled = true;
