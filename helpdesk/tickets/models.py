@@ -118,7 +118,11 @@ class Ticket(models.Model):
         verbose_name_plural = _("tickets")
         ordering = ["sla_due_at", "id"]
         indexes = [
-            models.Index(fields=["status", "sla_due_at", "id"], name="ticket_status_due"),
+            # Covers the inbox counts too: every view's condition is in the index.
+            models.Index(
+                fields=["status", "sla_due_at", "id", "assignee", "sla_breached", "merged_into"],
+                name="ticket_status_due",
+            ),
             models.Index(fields=["assignee", "status", "sla_due_at", "id"], name="ticket_assignee_due"),
             models.Index(fields=["customer", "-created_at"], name="ticket_customer_created"),
             models.Index(fields=["sla_due_at", "id"], name="ticket_due"),

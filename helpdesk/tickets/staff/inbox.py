@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,12 +15,17 @@ from django.views.decorators.http import require_POST, require_safe
 from helpdesk.accounts.decorators import staff_permission_required
 
 from ..models import Ticket
-from ..selectors import InboxView, inbox_counts, tickets_for_agent
+from ..selectors import COUNT_CAP, InboxView, inbox_counts, tickets_for_agent
 from ..staff_forms import SETTABLE_STATUSES, VIEW_LABELS, BulkForm, InboxFilterForm, assignee_choices
 from .bulk import BulkRefused, tickets_bulk_apply
 from .live import live_config
 from .pickers import agents_and_teams, agents_for_assignment
 from .sla import SlaBadge, sla_badge
+
+
+def _count_text(count: int) -> str:
+    """Counts stop at COUNT_CAP: beyond it the exact number costs more than it tells."""
+    return f"{intcomma(COUNT_CAP)}+" if count > COUNT_CAP else intcomma(count)
 
 
 @dataclass(frozen=True)
@@ -42,7 +48,7 @@ def _regions_context(request, form: InboxFilterForm) -> dict:
     return {
         "view": view,
         "view_label": VIEW_LABELS[view],
-        "views": [(item, VIEW_LABELS[item], counts[item.value]) for item in InboxView],
+        "views": [(item, VIEW_LABELS[item], _count_text(counts[item.value])) for item in InboxView],
         "rows": [InboxRow(ticket, sla_badge(ticket, now=now)) for ticket in page.tickets],
         "next_url": f"?{params.urlencode()}" if page.next_cursor else "",
         "first_url": first_url if request.GET.get("after") else "",

@@ -401,3 +401,17 @@ def test_search_by_the_customers_email(client, agent_sara, desk):
     client.force_login(agent_sara)
 
     assert page(client, view="open", q="emma@example.com").count('class="ticket-row"') == 2
+
+
+def test_counts_stop_at_the_cap_and_say_so(client, agent_sara, customer_emma, monkeypatch):
+    from helpdesk.tickets import selectors
+    from helpdesk.tickets.staff.inbox import _count_text
+
+    for number in range(4):
+        services.ticket_create(customer=customer_emma, subject=f"Question {number}", body="Hello")
+    monkeypatch.setattr(selectors, "COUNT_CAP", 2)
+
+    counts = selectors.inbox_counts(agent=agent_sara)
+
+    assert counts["open"] == 3 and counts["unassigned"] == 3 and counts["mine"] == 0
+    assert _count_text(1001) == "1,000+" and _count_text(999) == "999"

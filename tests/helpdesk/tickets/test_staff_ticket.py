@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 MONDAY_10 = datetime(2026, 11, 16, 10, 0, tzinfo=UTC)
 # Session, user, 2 permission lookups, 2 role lookups (base template), ticket + tags, timeline + attachments,
 # orders + earlier tickets, agents with teams, macros.
-DETAIL_QUERIES = 13
+DETAIL_QUERIES = 14
 
 
 def at(moment):
