@@ -13,3 +13,13 @@ def staff_user_group(user_id: int) -> str:
 def ticket_group(ticket_id: int) -> str:
     """Sockets of the staff who have one ticket open, for presence notices."""
     return f"ticket.{ticket_id}"
+
+
+def chat_group(conversation_id) -> str:
+    """Every socket on one conversation: the visitor's tabs and the agent's console."""
+    return f"chat.{conversation_id}"
+
+
+def chat_queue_group() -> str:
+    """Agents' consoles: the waiting queue and who took what."""
+    return "chat.queue"

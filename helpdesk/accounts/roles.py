@@ -35,6 +35,7 @@ _AGENT_PERMISSIONS = {
     "tickets.view_tag",
     "sla.view_calendar",
     "sla.view_slapolicy",
+    "chat.view_conversation",
 }
 
 ROLE_PERMISSIONS: dict[str, set[str]] = {
@@ -54,6 +55,8 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "sla.add_slapolicy",
         "sla.change_slapolicy",
         "sla.delete_slapolicy",
+        "chat.view_chatsettings",
+        "chat.change_chatsettings",
     },
 }
 

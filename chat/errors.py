@@ -1,0 +1,36 @@
+"""Why a chat operation was refused: a code for the socket frame, a translated message for people."""
+
+from enum import StrEnum
+
+from django.utils.translation import gettext_lazy as _
+
+
+class ChatErrorCode(StrEnum):
+    EMPTY_MESSAGE = "empty_message"
+    MESSAGE_TOO_LONG = "message_too_long"
+    CONVERSATION_ENDED = "conversation_ended"
+    NOT_YOUR_CHAT = "not_your_chat"
+    ALREADY_TAKEN = "already_taken"
+    NOT_STAFF = "not_staff"
+    NOT_IDENTIFIED = "not_identified"
+
+
+MESSAGES = {
+    ChatErrorCode.EMPTY_MESSAGE: _("Please write a message."),
+    ChatErrorCode.MESSAGE_TOO_LONG: _("This message is too long. Please split it up."),
+    ChatErrorCode.CONVERSATION_ENDED: _("This chat has ended. Start a new one any time."),
+    ChatErrorCode.NOT_YOUR_CHAT: _("Another agent is handling this chat."),
+    ChatErrorCode.ALREADY_TAKEN: _("Another agent took this chat first."),
+    ChatErrorCode.NOT_STAFF: _("Only staff can do this."),
+    ChatErrorCode.NOT_IDENTIFIED: _("We don't know who is writing in this chat yet."),
+}
+
+
+class ChatError(Exception):
+    def __init__(self, code: ChatErrorCode):
+        super().__init__(code)
+        self.code = code
+
+    @property
+    def message(self) -> str:
+        return str(MESSAGES[self.code])

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from .consumers import AgentConsumer, VisitorConsumer
+
+websocket_urlpatterns = [
+    path("ws/chat/", VisitorConsumer.as_asgi()),
+    path("ws/chat/agent/", AgentConsumer.as_asgi()),
+]
