@@ -17,6 +17,7 @@ from helpdesk.customers.models import Customer
 from helpdesk.sla.clock import business_seconds
 from helpdesk.sla.selectors import business_calendar
 from helpdesk.tickets.requests import ticket_request_submit
+from kb.services import search_query_record
 
 from . import bot
 from .bot import Action, BotConfig, BotReply, BotState, button_label
@@ -78,6 +79,13 @@ def _post_reply(conversation: Conversation, reply: BotReply, *, text: str = "") 
 
 
 @transaction.atomic
+def _search_recorded(query: str, locale: str) -> list:
+    """Search the help centre for the bot, and count the search in the KB's report like any other."""
+    links = kb_search_links(query, locale)
+    search_query_record(query=query, locale=locale, result_count=len(links), source="bot")
+    return links
+
+
 def conversation_open(*, visitor_key: str, locale: str, customer: Customer | None = None, origin: str = ""):
     """Start a conversation and post the bot's greeting as its first message."""
     conversation = conversation_start(visitor_key=visitor_key, locale=locale, customer=customer, origin=origin)
@@ -109,7 +117,7 @@ def bot_on_message(*, conversation: Conversation, text: str, now: datetime | Non
     if conversation.status != ConversationStatus.BOT:
         return None
     context = _context(conversation, now)
-    reply, state = bot.bot_reply(text=text, search=kb_search_links, **context)
+    reply, state = bot.bot_reply(text=text, search=_search_recorded, **context)
     _act(conversation, reply, state)
     return reply
 

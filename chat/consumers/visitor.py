@@ -13,7 +13,8 @@ from ..errors import ChatError
 from ..frames import PROTOCOL_VERSION
 from ..identity import customer_for_identity, identity_verify
 from ..models import Conversation
-from ..protocol import CLOSE_BAD_VERSION, VISITOR_SCHEMAS, SocketErrorCode
+from ..protocol import CLOSE_BAD_VERSION, CLOSE_RATE_ABUSE, VISITOR_SCHEMAS, SocketErrorCode
+from ..ratelimits import new_conversation_allowed
 from ..selectors import conversation_for_visitor
 from ..services import chat_end, chat_message_post, chat_read, conversation_identify, visitor_key_new
 from .base import ChatSocket, stored_frames
@@ -50,8 +51,12 @@ def _customer(session, token: str, locale: str):
     return customer_for_identity(identity, locale=locale), False
 
 
+class TooManyConversations(Exception):
+    """This address opened more new conversations than the limit allows for now."""
+
+
 @database_sync_to_async
-def _open(hello: dict, *, locale: str, session) -> Opened:
+def _open(hello: dict, *, locale: str, session, address: str = "") -> Opened:
     customer, refused = _customer(session, hello["identity"], locale)
     key = hello["visitor_key"]
     conversation = None
@@ -60,6 +65,8 @@ def _open(hello: dict, *, locale: str, session) -> Opened:
     # A browser without a key (a customer resuming on a new device) gets one for its next conversations.
     key = key or visitor_key_new()
     if conversation is None:
+        if not new_conversation_allowed(address):
+            raise TooManyConversations
         origin = hello["origin"] if (hello["origin"] or "").startswith(("https://", "http://")) else ""
         conversation = botflow.conversation_open(visitor_key=key, locale=locale, customer=customer, origin=origin)
     elif customer is not None and conversation.customer_id is None:
@@ -133,7 +140,13 @@ class VisitorConsumer(ChatSocket):
             await self.close_with(CLOSE_BAD_VERSION)
             return
         self.locale = visitor_locale(frame["locale"])
-        opened = await _open(frame, locale=self.locale, session=self.scope.get("session"))
+        address = (self.scope.get("client") or ("",))[0] or ""
+        try:
+            opened = await _open(frame, locale=self.locale, session=self.scope.get("session"), address=address)
+        except TooManyConversations:
+            await self.send_error(SocketErrorCode.RATE_LIMITED)
+            await self.close_with(CLOSE_RATE_ABUSE)
+            return
         if opened.identity_refused:
             await self.send_error(SocketErrorCode.INVALID_IDENTITY, field="identity")
         if self.public_id is not None and self.public_id != opened.public_id:

@@ -355,3 +355,27 @@ async def test_the_visitors_own_typing_is_not_echoed_back():
 
     assert await socket.receive_nothing(timeout=0.2)
     await socket.disconnect()
+
+
+async def test_one_address_cannot_open_conversations_without_end(monkeypatch):
+    monkeypatch.setattr("chat.ratelimits.NEW_CONVERSATIONS_PER_ADDRESS", 2)
+
+    async def hello_from(address):
+        communicator = WebsocketCommunicator(application, "/ws/chat/", headers=[ORIGIN])
+        communicator.scope["client"] = (address, 50000)
+        connected, _ = await communicator.connect(timeout=TIMEOUT)
+        assert connected
+        await communicator.send_json_to(hello())
+        return communicator, await communicator.receive_json_from(timeout=TIMEOUT)
+
+    opened = [await hello_from("203.0.113.7") for _ in range(2)]
+    refused_socket, refused = await hello_from("203.0.113.7")
+    other_socket, other = await hello_from("198.51.100.1")
+
+    assert [frame["type"] for _, frame in opened] == ["welcome", "welcome"]
+    assert (refused["type"], refused["code"]) == ("error", "rate_limited")
+    assert (await refused_socket.receive_output(timeout=TIMEOUT))["code"] == 4408
+    assert other["type"] == "welcome"
+    assert await database_sync_to_async(Conversation.objects.count)() == 3
+    for socket, _ in [*opened, (other_socket, other)]:
+        await socket.disconnect()
