@@ -31,6 +31,8 @@ def server_environment(data_dir: Path, *, database_url: str = "", redis_url: str
         ALLOWED_HOSTS="127.0.0.1,localhost",
         LOG_LEVEL="WARNING",
         PYTHONUNBUFFERED="1",
+        # docs/configuration.md recommends keeping connections open in production (60 s with PostgreSQL).
+        DATABASE_CONN_MAX_AGE="60",
     )
     if database_url:
         env["DATABASE_URL"] = database_url

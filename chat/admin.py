@@ -26,7 +26,7 @@ class ChatSettingsAdmin(SimpleHistoryAdmin):
 class ConversationAdmin(admin.ModelAdmin):
     """A read-only record: chats change through the chat itself, never here."""
 
-    list_display = ["public_id", "status", "locale", "customer", "assignee", "created_at", "ended_at"]
+    list_display = ["public_id", "status", "locale", "customer", "assignee", "created_at", "ended_at", "rating"]
     list_filter = ["status", "locale"]
     list_select_related = ["customer", "assignee"]
     readonly_fields = [field.name for field in Conversation._meta.fields]

@@ -6,3 +6,17 @@ class ChatConfig(AppConfig):
     name = "chat"
     label = "chat"
     verbose_name = _("Live chat")
+
+    def ready(self):
+        from helpdesk.customers.record import RecordSection, record_section_register
+
+        from .selectors import chats_for_customer
+
+        record_section_register(
+            RecordSection(
+                key="chats",
+                template="chat/_customer_chats.html",
+                context=lambda customer: {"chats": chats_for_customer(customer)},
+                order=20,
+            )
+        )

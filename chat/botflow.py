@@ -8,7 +8,6 @@ actions become a handoff to the agents' queue or a ticket with the transcript.
 import logging
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -24,7 +23,6 @@ from .bot import Action, BotConfig, BotReply, BotState, button_label
 from .bot_phrases import DEFAULT_HANDOFF_KEYWORDS
 from .kb_answers import kb_search_links
 from .models import AuthorKind, ChatSettings, Conversation, ConversationStatus
-from .selectors import transcript_messages
 from .services import (
     Posted,
     agents_online,
@@ -32,8 +30,10 @@ from .services import (
     chat_message_post,
     chat_to_ticket,
     conversation_bot_state_save,
+    conversation_email_set,
     conversation_start,
 )
+from .transcript import chat_transcript_text
 
 logger = logging.getLogger(__name__)
 
@@ -154,35 +154,17 @@ def _act(conversation: Conversation, reply: BotReply, state: BotState) -> None:
         chat_handoff(conversation=conversation)
 
 
-def _transcript(conversation: Conversation, message: str) -> str:
-    speakers = {AuthorKind.VISITOR: _("Visitor"), AuthorKind.BOT: _("Bot")}
-    lines = []
-    for said in transcript_messages(conversation):
-        if said.author_kind == AuthorKind.SYSTEM:
-            continue
-        who = speakers.get(said.author_kind) or (said.author_user.get_full_name() if said.author_user else "")
-        lines.append(f"> **{who}:** " + "\n> ".join(said.body.splitlines()))
-    head = "\n\n".join([message, "---", _("The chat so far:")])
-    # A ticket message has a size limit; the latest part of a long chat matters most.
-    room, kept = settings.HELPDESK_MESSAGE_MAX_CHARS - len(head) - 2, []
-    for line in reversed(lines):
-        room -= len(line) + 3
-        if room < 0:
-            break
-        kept.insert(0, line)
-    return "\n\n".join([head, "\n>\n".join(kept)]) if kept else message
-
-
 def _leave_message(conversation: Conversation, reply: BotReply) -> str:
     """Open a ticket with the visitor's message and the transcript; return what the bot tells them."""
     with translation.override(conversation.locale):
-        body = _transcript(conversation, reply.message)
+        body = chat_transcript_text(conversation, reply.message)
         subject = " ".join(reply.message.split())[:SUBJECT_CHARS] or _("Message from the chat")
         if conversation.customer is not None:
             chat_to_ticket(conversation=conversation, subject=subject, body=body)
             return reply.text
         # An address typed into the chat is unproven: it gets the same confirmation link as the
         # web form, so the chat cannot be used to put words in a stranger's inbox or account.
+        conversation_email_set(conversation=conversation, email=reply.email)
         ticket_request_submit(email=reply.email, name="", subject=subject, body=body, locale=conversation.locale)
         return _(
             "Thank you! We've sent a link to %(email)s. Open it to confirm your address, "

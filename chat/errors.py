@@ -13,6 +13,8 @@ class ChatErrorCode(StrEnum):
     ALREADY_TAKEN = "already_taken"
     NOT_STAFF = "not_staff"
     NOT_IDENTIFIED = "not_identified"
+    NOT_ENDED = "not_ended"
+    ALREADY_RATED = "already_rated"
 
 
 MESSAGES = {
@@ -23,6 +25,8 @@ MESSAGES = {
     ChatErrorCode.ALREADY_TAKEN: _("Another agent took this chat first."),
     ChatErrorCode.NOT_STAFF: _("Only staff can do this."),
     ChatErrorCode.NOT_IDENTIFIED: _("We don't know who is writing in this chat yet."),
+    ChatErrorCode.NOT_ENDED: _("You can rate this chat once it has ended."),
+    ChatErrorCode.ALREADY_RATED: _("You have already rated this chat. Thank you!"),
 }
 
 

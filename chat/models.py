@@ -14,6 +14,9 @@ class ConversationStatus(models.TextChoices):
     ENDED = "ended", pgettext_lazy("chat status", "Ended")
 
 
+RATING_MAX = 5
+
+
 class Conversation(models.Model):
     """One chat between a visitor (maybe a known customer), the bot and agents."""
 
@@ -44,12 +47,22 @@ class Conversation(models.Model):
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     first_agent_reply_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    # The visitor's rating once the chat has ended, for the agent it was with (the assignee).
+    rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
+    rating_comment = models.TextField(_("rating comment"), blank=True)
+    rated_at = models.DateTimeField(_("rated"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("chat")
         verbose_name_plural = _("chats")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["status", "queued_at"], name="chat_queue")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=RATING_MAX),
+                name="chat_rating_range",
+            )
+        ]
 
     def __str__(self):
         return f"{self.public_id} ({self.status})"

@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from .bot import Button
 from .errors import MESSAGES as CHAT_MESSAGES
 from .errors import ChatErrorCode
-from .models import PresenceStatus
-from .services import MAX_BODY
+from .models import RATING_MAX, PresenceStatus
+from .services import MAX_BODY, MAX_RATING_COMMENT
 
 MAX_FRAME_BYTES = 16 * 1024
 MAX_CLIENT_ID = 64
@@ -173,6 +173,10 @@ VISITOR_SCHEMAS: Mapping[str, Mapping[str, Key]] = {
     "typing": {"on": Key(_boolean)},
     "read": {"seq": Key(_seq)},
     "end": {},
+    "rate": {
+        "score": Key(_integer(minimum=1, maximum=RATING_MAX)),
+        "comment": Key(_text(MAX_RATING_COMMENT), required=False, default=""),
+    },
     "ping": {},
 }
 

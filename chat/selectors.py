@@ -32,8 +32,28 @@ def conversation_for_agent(*, public_id: str, agent) -> Conversation | None:
     return Conversation.objects.select_related("customer").filter(public_id=public_id, assignee=agent).first()
 
 
+def conversation_for_console(*, public_id, agent, any_agent: bool = False) -> Conversation | None:
+    """The agent's own chat (or anyone's, for a manager: `any_agent`), with its customer and ticket."""
+    chats = Conversation.objects.select_related("customer", "ticket")
+    if not any_agent:
+        chats = chats.filter(assignee=agent)
+    return chats.filter(public_id=public_id).first()
+
+
 def conversation_by_public_id(public_id: str) -> Conversation | None:
     return Conversation.objects.filter(public_id=public_id).first()
+
+
+def conversation_for_staff(public_id) -> Conversation | None:
+    """Any conversation, with the customer and agent the transcript page names."""
+    return Conversation.objects.select_related("customer", "assignee").filter(public_id=public_id).first()
+
+
+def chats_for_customer(customer, *, limit: int = 20) -> list[Conversation]:
+    """The customer's latest chats, newest first, for their record."""
+    return list(
+        Conversation.objects.select_related("assignee").filter(customer=customer).order_by("-created_at")[:limit]
+    )
 
 
 def _queue_item(conversation: Conversation, now: datetime) -> dict:

@@ -21,6 +21,7 @@ from helpdesk.tickets.services import ticket_create
 from . import broadcast
 from .errors import ChatError, ChatErrorCode
 from .models import (
+    RATING_MAX,
     AgentPresence,
     AuthorKind,
     ChatMessage,
@@ -31,6 +32,7 @@ from .models import (
 )
 
 MAX_BODY = 4000
+MAX_RATING_COMMENT = 2000
 PRESENCE_TTL = timedelta(seconds=45)
 
 
@@ -204,6 +206,22 @@ def chat_end(*, conversation: Conversation, by=None) -> Conversation:
 
 
 @transaction.atomic
+def chat_rate(*, conversation: Conversation, score: int, comment: str = "") -> Conversation:
+    """Record the visitor's rating of an ended chat, once; it counts for the agent who had the chat."""
+    if not 1 <= score <= RATING_MAX:
+        raise ValueError(f"a chat rating is 1 to {RATING_MAX}")
+    comment = (comment or "").replace("\x00", "").strip()[:MAX_RATING_COMMENT]
+    rated = Conversation.objects.filter(
+        pk=conversation.pk, status=ConversationStatus.ENDED, rating__isnull=True
+    ).update(rating=score, rating_comment=comment, rated_at=timezone.now())
+    conversation.refresh_from_db()
+    if not rated:
+        code = ChatErrorCode.ALREADY_RATED if conversation.rating is not None else ChatErrorCode.NOT_ENDED
+        raise ChatError(code)
+    return conversation
+
+
+@transaction.atomic
 def agent_presence_beat(*, agent, status: str = PresenceStatus.ONLINE, now: datetime | None = None) -> AgentPresence:
     """Renew an agent's presence for a short while; without beats it lapses, even if the server died."""
     if not is_agent(agent):
@@ -251,6 +269,14 @@ def conversation_identify(*, conversation: Conversation, customer: Customer) -> 
     """Attach an anonymous conversation to the customer who turned out to be writing (a sign-in, a token)."""
     Conversation.objects.filter(pk=conversation.pk, customer__isnull=True).update(customer=customer)
     conversation.refresh_from_db()
+    return conversation
+
+
+@transaction.atomic
+def conversation_email_set(*, conversation: Conversation, email: str) -> Conversation:
+    """Keep the address an anonymous visitor typed (unproven: replies to it go through a confirmation link)."""
+    Conversation.objects.filter(pk=conversation.pk).update(email=email)
+    conversation.email = email
     return conversation
 
 

@@ -36,6 +36,8 @@ urlpatterns += i18n_patterns(
     path("staff/", include("helpdesk.accounts.urls")),
     path("staff/customers/", include("helpdesk.customers.staff_urls")),
     path("staff/tickets/", include("helpdesk.tickets.staff_urls")),
+    path("staff/chat/transcripts/", include("chat.transcript_urls")),
+    path("staff/chat/", include("chat.staff_urls")),
     path("account/", include("helpdesk.customers.urls")),
     path("support/", include("helpdesk.tickets.urls")),
     path("chat/", include("chat.urls")),

@@ -16,10 +16,13 @@ from ..models import Conversation
 from ..protocol import CLOSE_BAD_VERSION, CLOSE_RATE_ABUSE, VISITOR_SCHEMAS, SocketErrorCode
 from ..ratelimits import new_conversation_allowed
 from ..selectors import conversation_for_visitor
-from ..services import chat_end, chat_message_post, chat_read, conversation_identify, visitor_key_new
+from ..services import chat_end, chat_message_post, chat_rate, chat_read, conversation_identify, visitor_key_new
 from .base import ChatSocket, stored_frames
 
 logger = logging.getLogger(__name__)
+
+# How the widget asks for a rating after a chat: 1 to 5 (the surveys settings may offer other scales).
+RATING_SCALE = "five"
 
 
 def visitor_locale(value: str) -> str:
@@ -123,6 +126,11 @@ def _end_chat(pk: int) -> None:
     chat_end(conversation=Conversation.objects.get(pk=pk))
 
 
+@database_sync_to_async
+def _rate(pk: int, score: int, comment: str) -> int:
+    return chat_rate(conversation=Conversation.objects.get(pk=pk), score=score, comment=comment).rating
+
+
 class VisitorConsumer(ChatSocket):
     """One browser's socket on one conversation at a time; it joins only a conversation it proves is its own."""
 
@@ -170,6 +178,8 @@ class VisitorConsumer(ChatSocket):
             "last_seq": conversation.last_seq,
             "agent_read_seq": conversation.agent_read_seq,
             "locale": conversation.locale,
+            "rating": conversation.rating,
+            "rating_scale": RATING_SCALE,
         }
 
     async def _on_message(self, frame):
@@ -198,6 +208,10 @@ class VisitorConsumer(ChatSocket):
 
     async def _on_end(self, frame):
         await _end_chat(self.pk)
+
+    async def _on_rate(self, frame):
+        score = await _rate(self.pk, frame["score"], frame["comment"])
+        await self.send_json({"type": "rated", "score": score})
 
     async def _on_before_hello(self, frame):
         await self.send_error(SocketErrorCode.HELLO_REQUIRED)
@@ -229,5 +243,6 @@ class VisitorConsumer(ChatSocket):
         "typing": _on_typing,
         "read": _on_read,
         "end": _on_end,
+        "rate": _on_rate,
         "ping": ChatSocket._on_ping,
     }

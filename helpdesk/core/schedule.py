@@ -18,4 +18,5 @@ JOBS = [
     PeriodicJob("publish_scheduled", every_seconds=60),  # Wagtail's scheduled (un)publishing
     PeriodicJob("sla_alerts", every_seconds=60),  # warn before SLA breaches, alert on them
     PeriodicJob("purge_ticket_requests", every_seconds=3600),  # forget unconfirmed addresses
+    PeriodicJob("purge_orphan_attachments", every_seconds=3600),  # files left by rolled-back uploads
 ]

@@ -4,6 +4,7 @@ from django.views.decorators.http import require_safe
 
 from helpdesk.accounts.decorators import staff_permission_required
 
+from .record import record_sections
 from .selectors import customers_for_staff, orders_for_customer
 
 
@@ -20,4 +21,5 @@ def customer_list(request):
 def customer_detail(request, public_id):
     customer = get_object_or_404(customers_for_staff(), public_id=public_id)
     orders = orders_for_customer(customer=customer)
-    return render(request, "customers/staff/detail.html", {"customer": customer, "orders": orders})
+    context = {"customer": customer, "orders": orders, "sections": record_sections(customer)}
+    return render(request, "customers/staff/detail.html", context)

@@ -16,17 +16,22 @@ from .services import ticket_reply, ticket_set_priority, ticket_set_status, tick
 PLACEHOLDERS = ("first_name", "customer_name", "order_number", "ticket_number", "agent_name")
 
 
-def macro_values(*, ticket: Ticket, agent) -> dict[str, str]:
-    """What each placeholder stands for on this ticket."""
-    customer = ticket.customer
-    name = customer.name.strip()
+def placeholder_values(*, customer, order, ticket_number: str, agent) -> dict[str, str]:
+    """What each placeholder stands for, wherever a canned reply is used (a ticket, a chat)."""
+    name = customer.name.strip() if customer is not None else ""
     return {
         "first_name": name.split()[0] if name else "",
         "customer_name": name,
-        "order_number": ticket.order.external_id if ticket.order_id else "",
-        "ticket_number": str(ticket.pk),
+        "order_number": order.external_id if order is not None else "",
+        "ticket_number": ticket_number,
         "agent_name": (agent.get_full_name() or agent.email) if agent is not None else "",
     }
+
+
+def macro_values(*, ticket: Ticket, agent) -> dict[str, str]:
+    """What each placeholder stands for on this ticket."""
+    order = ticket.order if ticket.order_id else None
+    return placeholder_values(customer=ticket.customer, order=order, ticket_number=str(ticket.pk), agent=agent)
 
 
 def placeholders_fill(text: str, values: dict[str, str]) -> str:

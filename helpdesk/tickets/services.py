@@ -86,7 +86,7 @@ def _add_message(
     for item in checked:
         attachment = Attachment(message=message, filename=item.filename, content_type=item.content_type, size=item.size)
         attachment.file.save(item.filename, item.upload, save=False)
-        attachment.save()  # a rollback after this leaves an orphan file on disk, never a row without its file
+        attachment.save()  # a rollback leaves the file without a row: purge_orphan_attachments removes it later
     ticket.search_text = search_text_extend(ticket.search_text, text)
     if public:
         ticket.last_message_at = message.created_at

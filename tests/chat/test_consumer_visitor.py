@@ -60,6 +60,8 @@ async def test_a_first_hello_opens_a_conversation_that_starts_with_the_bots_gree
         "last_seq": 1,
         "agent_read_seq": 0,
         "locale": "fa",
+        "rating": None,
+        "rating_scale": "five",
     }
     assert [(m["seq"], m["author"]) for m in greeting] == [(1, "bot")]
     assert greeting[0]["payload"]["buttons"] == [{"id": "human", "label": "صحبت با کارشناس"}]  # in Persian

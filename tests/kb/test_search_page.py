@@ -65,7 +65,7 @@ def test_no_results_offers_chat_a_ticket_and_all_languages(client, indexed):
     html = response.content.decode()
     assert response.status_code == 200
     assert "No articles match <bdi>“teleportation”</bdi>" in html
-    assert '<a class="button" href="#chat">Chat with us</a>' in html
+    assert '<a class="button" href="/en/chat/widget/" data-helpdesk-chat-open>Chat with us</a>' in html
     assert f'href="{reverse("tickets:new")}">Open a ticket</a>' in html
     assert "/en/help/search/?q=teleportation&amp;locale=all" in html
 
