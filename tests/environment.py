@@ -15,4 +15,9 @@ os.environ.setdefault("HELPDESK_DATA_DIR", tempfile.mkdtemp(prefix="helpdesk-tes
 os.environ.setdefault("HELPDESK_TASKS_BACKEND", "immediate")
 os.environ.setdefault("HELPDESK_STATIC_MANIFEST", "0")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+# A million PBKDF2 rounds per test user dominated the run; the servers tests start inherit this too.
+os.environ.setdefault(
+    "HELPDESK_PASSWORD_HASHERS",
+    "django.contrib.auth.hashers.MD5PasswordHasher,django.contrib.auth.hashers.PBKDF2PasswordHasher",
+)
 os.environ.setdefault("DEBUG", "0")

@@ -19,6 +19,9 @@ class StaffEventsConsumer(AsyncJsonWebsocketConsumer):
     """Live updates for signed-in staff: inbox changes, presence, notifications."""
 
     presence: Presence | None = None
+    # What this browser was last told about each other agent on its ticket: when two agents arrive
+    # at once, each hears of the other twice (the announcement and the reply), and says so once.
+    told: dict[int, str]
 
     async def connect(self):
         user = self.scope.get("user")
@@ -74,6 +77,7 @@ class StaffEventsConsumer(AsyncJsonWebsocketConsumer):
             await self._presence_leave()
         arriving = self.presence is None
         if arriving:
+            self.told = {}
             await self.channel_layer.group_add(ticket_group(presence.ticket), self.channel_name)
         self.presence = presence
         # A newcomer asks those already there to say so, or it would not know about them.
@@ -100,9 +104,13 @@ class StaffEventsConsumer(AsyncJsonWebsocketConsumer):
         if message["user_id"] == self.user.pk:
             return
         frame = message["frame"]
-        await self.send_json(frame)
         here = self.presence
-        if message["reply_to"] and here is not None and here.ticket == frame["ticket"]:
+        if here is None or here.ticket != frame["ticket"]:
+            return
+        if self.told.get(message["user_id"]) != frame["state"]:
+            self.told[message["user_id"]] = frame["state"]
+            await self.send_json(frame)
+        if message["reply_to"]:
             await self.channel_layer.send(message["reply_to"], self._presence_message(here))
 
     async def send_error(self, code: SocketErrorCode) -> None:

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+from django.conf import global_settings
 from django.core.exceptions import ImproperlyConfigured
 
 from .env import env_bool, env_int, env_list, env_str, secret_key
@@ -81,6 +82,8 @@ ROOT_URLCONF = "helpdesk.urls"
 ASGI_APPLICATION = "helpdesk.asgi.application"
 WSGI_APPLICATION = "helpdesk.wsgi.application"
 
+AUTHENTICATION_BACKENDS = ["helpdesk.accounts.backends.StaffModelBackend"]
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -124,6 +127,8 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # redis-py is pinned below 8: its 5 s default socket timeout equals channels-redis' blocking
+            # read of an idle channel, which closed quiet WebSockets with 1011 (django/channels_redis#422).
             "CONFIG": {"hosts": [REDIS_URL], "prefix": "helpdesk:"},
         }
     }
@@ -150,6 +155,8 @@ if TASKS_BACKEND not in TASK_BACKENDS and "." not in TASKS_BACKEND:
 TASKS = {"default": {"BACKEND": TASK_BACKENDS.get(TASKS_BACKEND, TASKS_BACKEND), "QUEUES": ["default"]}}
 
 AUTH_USER_MODEL = "accounts.User"
+# Django's own list (PBKDF2 first) unless named; the first hasher hashes new passwords, the rest still check.
+PASSWORD_HASHERS = env_list("HELPDESK_PASSWORD_HASHERS", global_settings.PASSWORD_HASHERS)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

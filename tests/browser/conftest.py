@@ -66,6 +66,11 @@ def _is_browser_test(item) -> bool:
     return item is not None and item.get_closest_marker("browser") is not None
 
 
+def _uses_shared_chromium(item) -> bool:
+    """Tests outside this directory start their own Playwright, which cannot run beside this one."""
+    return item is not None and "live_daphne" in getattr(item, "fixturenames", ())
+
+
 def pytest_configure(config):
     config.stash[chromium_key] = ChromiumSession()
 
@@ -92,7 +97,7 @@ def pytest_runtest_protocol(item, nextitem):
             os.environ.pop(ASYNC_UNSAFE, None)
         else:
             os.environ[ASYNC_UNSAFE] = previous
-        if not _is_browser_test(nextitem):
+        if not _uses_shared_chromium(nextitem):
             item.config.stash[chromium_key].stop()
 
 

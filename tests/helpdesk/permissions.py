@@ -56,10 +56,6 @@ class Row:
 
 ACTORS = tuple(field.name for field in fields(Row) if field.type is Outcome)
 CUSTOMER_ACTORS = {"customer_reza", "customer_emma"}
-FAST_PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.MD5PasswordHasher",
-    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
-]
 
 
 def cases(rows: list[Row]) -> list:

@@ -7,7 +7,6 @@ import pytest
 
 from tests.helpdesk.permissions import (
     CUSTOMER_SIGN_IN,
-    FAST_PASSWORD_HASHERS,
     FORBIDDEN,
     NOT_ALLOWED,
     NOT_FOUND,
@@ -82,11 +81,6 @@ ROWS = [
     Row(method="GET", url="/admin/auth/group/", anonymous=STAFF_SIGN_IN, customer_reza=STAFF_SIGN_IN,
         customer_emma=STAFF_SIGN_IN, agent_sara=FORBIDDEN, manager_lina=FORBIDDEN, admin_user=OK),
 ]  # fmt: skip
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
 
 
 @pytest.fixture

@@ -201,6 +201,16 @@ def test_task_backend_choice(start, value, backend):
     assert start(env, "TASKS")["TASKS"]["default"]["BACKEND"] == backend
 
 
+def test_password_hashers_are_django_s_unless_named(start):
+    argon_first = "django.contrib.auth.hashers.Argon2PasswordHasher,django.contrib.auth.hashers.PBKDF2PasswordHasher"
+
+    default = start(production(), "PASSWORD_HASHERS")["PASSWORD_HASHERS"]
+    named = start(production(HELPDESK_PASSWORD_HASHERS=argon_first), "PASSWORD_HASHERS")["PASSWORD_HASHERS"]
+
+    assert default[0] == "django.contrib.auth.hashers.PBKDF2PasswordHasher"
+    assert named == argon_first.split(",")
+
+
 def test_unknown_task_backend_is_refused(start):
     loaded = start(production(HELPDESK_TASKS_BACKEND="databse"), "TASKS")
 

@@ -1,12 +1,14 @@
 """Presence on /ws/staff/: agents on the same ticket see who else is viewing or replying."""
 
 import pytest
+from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.test import Client
 
 from helpdesk.asgi import application
 from helpdesk.core.consumers import CLOSE_UNAUTHORISED
+from helpdesk.realtime import ticket_group
 
 ALLOWED_ORIGIN = (b"origin", b"http://testserver")
 TIMEOUT = 5
@@ -73,6 +75,29 @@ async def test_replying_and_leaving_reach_the_others_but_not_oneself(sockets):
     assert await omar.receive_json_from(timeout=TIMEOUT) == seen(7, "Sara Ahmadi", "left")
 
     assert await sara.receive_nothing(timeout=0.2)
+
+
+async def test_two_agents_arriving_at_once_hear_of_each_other_once(sockets):
+    sara, omar = sockets["sara"], sockets["omar"]
+    await sara.send_json_to(presence(7, "viewing"))
+    await omar.send_json_to(presence(7, "viewing"))
+
+    assert await sara.receive_json_from(timeout=TIMEOUT) == seen(7, "Omar Haddad", "viewing")
+    assert await omar.receive_json_from(timeout=TIMEOUT) == seen(7, "Sara Ahmadi", "viewing")
+    assert await sara.receive_nothing(timeout=0.3)
+    assert await omar.receive_nothing(timeout=0.3)
+
+
+async def test_news_a_browser_already_has_is_not_repeated(sockets, agent_omar):
+    sara, omar = sockets["sara"], sockets["omar"]
+    await omar.send_json_to(presence(7, "viewing"))
+    await sara.send_json_to(presence(7, "viewing"))
+    await sara.receive_json_from(timeout=TIMEOUT)
+    # Omar's reply to Sara's arrival crossing his own announcement, as it can on Redis.
+    repeat = {"type": "presence.relay", "frame": seen(7, "Omar Haddad", "viewing"), "user_id": agent_omar.pk}
+    await get_channel_layer().group_send(ticket_group(7), {**repeat, "reply_to": ""})
+
+    assert await sara.receive_nothing(timeout=0.3)
 
 
 async def test_an_agent_on_another_ticket_hears_nothing(sockets):

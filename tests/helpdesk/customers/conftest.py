@@ -4,14 +4,6 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.helpdesk.permissions import FAST_PASSWORD_HASHERS
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """The cast signs in for real here; a cheap hasher keeps that from dominating the run."""
-    settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
-
 
 class Clock:
     """Moves Django's clock and the signer's together, so links age without waiting."""

@@ -12,7 +12,6 @@ from helpdesk.tickets.services import ticket_add_note, ticket_create
 from tests.helpdesk.permissions import (
     BAD_REQUEST,
     CUSTOMER_SIGN_IN,
-    FAST_PASSWORD_HASHERS,
     NOT_ALLOWED,
     NOT_FOUND,
     OK,
@@ -119,11 +118,6 @@ ROWS = [
 
 def png(name):
     return SimpleUploadedFile(name, b"\x89PNG\r\n\x1a\n" + b"\x00" * 32, content_type="image/png")
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
 
 
 @pytest.fixture
