@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Test processes (pytest-xdist); 0 runs the suite in this process.
+TEST_WORKERS ?= 2
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 
@@ -32,9 +34,9 @@ seed: migrate
 run: seed
 	@DEBUG=$${DEBUG:-1} $(BIN)/python manage.py serve --port $(PORT)
 
-## Run the whole test suite.
+## Run the whole test suite, a file at a time on each of $(TEST_WORKERS) workers.
 test: $(DEV_STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest --numprocesses $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 ## Run the benchmarks under bench/ and print their tables.
 bench: $(DEV_STAMP)

@@ -4,6 +4,8 @@ from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.core.errors import CodedError
+
 
 class ChatErrorCode(StrEnum):
     EMPTY_MESSAGE = "empty_message"
@@ -30,11 +32,7 @@ MESSAGES = {
 }
 
 
-class ChatError(Exception):
-    def __init__(self, code: ChatErrorCode):
-        super().__init__(code)
-        self.code = code
+class ChatError(CodedError):
+    """A refused chat operation; `error.message` is for people."""
 
-    @property
-    def message(self) -> str:
-        return str(MESSAGES[self.code])
+    messages = MESSAGES

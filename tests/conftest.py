@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from helpdesk.accounts.roles import AGENT, MANAGER
 from helpdesk.accounts.services import staff_user_ensure
 from helpdesk.api.keys import api_key_create
+from helpdesk.credits.models import CreditLimit, CreditReason, LimitRole
 from helpdesk.customers.services import CustomerData
 from helpdesk.orders.services import OrderData, OrderLineData, order_upsert
 
@@ -95,3 +96,21 @@ def shop_key(db):
 def staff_key(agent_sara):
     _key, raw = api_key_create(name="sara's script", user=agent_sara)
     return f"Bearer {raw}"
+
+
+@pytest.fixture
+def late_delivery(db):
+    # get_or_create: a transactional test's flush removes the rows the data migration made.
+    reason, _created = CreditReason.objects.get_or_create(
+        code="late-delivery", defaults={"name": "Late delivery", "name_ar": "تأخر التوصيل", "name_fa": "تأخیر در ارسال"}
+    )
+    return reason
+
+
+@pytest.fixture
+def limits(db):
+    """Agents may grant 20 USD at once and 50 USD per 30 days; managers 200 and 1000."""
+    CreditLimit.objects.create(role=LimitRole.AGENT, currency="USD", per_grant=Decimal("20"), per_30_days=Decimal("50"))
+    CreditLimit.objects.create(
+        role=LimitRole.MANAGER, currency="USD", per_grant=Decimal("200"), per_30_days=Decimal("1000")
+    )

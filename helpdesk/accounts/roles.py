@@ -36,6 +36,7 @@ _AGENT_PERMISSIONS = {
     "sla.view_calendar",
     "sla.view_slapolicy",
     "chat.view_conversation",
+    "credits.view_creditreason",
 }
 
 ROLE_PERMISSIONS: dict[str, set[str]] = {
@@ -57,6 +58,15 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "sla.delete_slapolicy",
         "chat.view_chatsettings",
         "chat.change_chatsettings",
+        "credits.add_creditreason",
+        "credits.change_creditreason",
+        "credits.view_creditlimit",
+        "credits.add_creditlimit",
+        "credits.change_creditlimit",
+        "credits.delete_creditlimit",
+        "credits.view_creditrequest",
+        "credits.view_creditaccount",
+        "credits.view_creditentry",
     },
 }
 

@@ -2,7 +2,7 @@ from django.urls import path
 
 from kb import api as kb_api
 
-from . import orders, tickets
+from . import credits, orders, tickets
 
 app_name = "api"
 
@@ -11,6 +11,18 @@ urlpatterns = [
     path("tickets", tickets.TicketListCreateView.as_view(), name="tickets"),
     path("tickets/<int:pk>", tickets.TicketDetailView.as_view(), name="ticket_detail"),
     path("tickets/<int:pk>/messages", tickets.TicketMessageCreateView.as_view(), name="ticket_messages"),
+    path("customers/<str:external_id>/credit", credits.CreditView.as_view(), name="credit"),
+    path("customers/<str:external_id>/credit/grants", credits.CreditGrantView.as_view(), name="credit_grants"),
+    path(
+        "customers/<str:external_id>/credit/redemptions",
+        credits.RedemptionView.as_view(),
+        name="credit_redemptions",
+    ),
+    path(
+        "customers/<str:external_id>/credit/redemptions/<uuid:redemption_id>/reverse",
+        credits.ReversalView.as_view(),
+        name="credit_reverse",
+    ),
     path("kb/search", kb_api.KBSearchView.as_view(), name="kb_search"),
     path("kb/articles/<str:article_id>", kb_api.KBArticleView.as_view(), name="kb_article"),
 ]

@@ -126,9 +126,11 @@ def seed_demo() -> dict[str, tuple[str, str]]:
         for order in _demo_orders(index, customer):
             order_upsert(data=order)
     seed_help_centre()
+    from helpdesk.credits.demo import credits_demo_ensure
     from helpdesk.sla.demo import sla_demo_ensure
     from helpdesk.tickets.demo import tickets_demo_ensure
 
     sla_demo_ensure()
     tickets_demo_ensure()
+    credits_demo_ensure()
     return logins

@@ -1,6 +1,6 @@
 """Periodic jobs: management commands run every so many seconds by `manage.py run_schedule`.
 
-Later features add their jobs here (credit expiry, survey sending, ...). Each job must be safe
+Later features add their jobs here (survey sending, ...). Each job must be safe
 to repeat and to run late: the runner gives no exactly-once promise.
 """
 
@@ -19,4 +19,5 @@ JOBS = [
     PeriodicJob("sla_alerts", every_seconds=60),  # warn before SLA breaches, alert on them
     PeriodicJob("purge_ticket_requests", every_seconds=3600),  # forget unconfirmed addresses
     PeriodicJob("purge_orphan_attachments", every_seconds=3600),  # files left by rolled-back uploads
+    PeriodicJob("expire_credit", every_seconds=900),  # goodwill credit past its use-by date
 ]

@@ -8,6 +8,7 @@ from helpdesk.accounts.ratelimits import posted_email
 
 from .decorators import customer_required
 from .forms import SignInLinkForm
+from .record import record_sections
 from .selectors import customer_for_sign_in, orders_for_customer
 from .services import MagicLinkError, MagicLinkErrorCode, magic_link_issue, magic_link_redeem
 from .session import customer_sign_in, customer_sign_out
@@ -70,7 +71,8 @@ def sign_out(request):
 @customer_required
 def portal(request):
     orders = orders_for_customer(customer=request.customer)
-    return render(request, "customers/portal.html", {"orders": orders})
+    sections = record_sections(request.customer, place="portal")
+    return render(request, "customers/portal.html", {"orders": orders, "sections": sections})
 
 
 @require_safe

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "helpdesk.orders",
     "helpdesk.sla",
     "helpdesk.tickets",
+    "helpdesk.credits",
     "helpdesk.api",
     "kb",
     "chat",
@@ -243,6 +244,11 @@ HELPDESK_ATTACHMENT_MAX_BYTES = env_int("HELPDESK_ATTACHMENT_MAX_BYTES", 10 * 10
 HELPDESK_MESSAGE_MAX_CHARS = env_int("HELPDESK_MESSAGE_MAX_CHARS", 50_000)
 HELPDESK_TICKET_REQUEST_MAX_AGE = env_int("HELPDESK_TICKET_REQUEST_MAX_AGE", 24 * 3600)
 HELPDESK_SLA_WARNING_MINUTES = env_int("HELPDESK_SLA_WARNING_MINUTES", 30)
+# How long a credit redemption waits for a balance another request holds before answering 409 `busy`.
+HELPDESK_CREDIT_LOCK_WAIT_MS = env_int("HELPDESK_CREDIT_LOCK_WAIT_MS", 2000)
+HELPDESK_CREDIT_TEXT_MAX_CHARS = 2000
+# The currency offered first when granting credit to a customer who holds none yet.
+HELPDESK_CREDIT_DEFAULT_CURRENCY = env_str("HELPDESK_CREDIT_DEFAULT_CURRENCY", "USD").upper()
 # Shared with the shop's backend to sign chat identity tokens (docs/chat-protocol.md); empty refuses every token.
 HELPDESK_CHAT_IDENTITY_SECRET = env_str("HELPDESK_CHAT_IDENTITY_SECRET", "")
 

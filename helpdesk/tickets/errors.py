@@ -4,6 +4,8 @@ from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.core.errors import CodedError
+
 
 class TicketErrorCode(StrEnum):
     EMPTY_SUBJECT = "empty_subject"
@@ -48,15 +50,7 @@ MESSAGES = {
 }
 
 
-class TicketError(Exception):
-    """A refused ticket operation; `str(error.message)` is for people."""
+class TicketError(CodedError):
+    """A refused ticket operation; `error.message` is for people."""
 
-    def __init__(self, code: TicketErrorCode, **params):
-        super().__init__(code)
-        self.code = code
-        self.params = params
-
-    @property
-    def message(self) -> str:
-        text = str(MESSAGES[self.code])
-        return text % self.params if self.params else text
+    messages = MESSAGES

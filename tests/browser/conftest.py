@@ -117,7 +117,7 @@ def pytest_runtest_makereport(item, call):
 def live_daphne(django_db_setup):
     """Daphne serving helpdesk.asgi:application against the test database, at http://localhost:PORT."""
     shutil.rmtree(SCREENSHOTS, ignore_errors=True)  # the artefacts describe this run only
-    server = LiveDaphne(log_path=ARTIFACTS / "daphne.log")
+    server = LiveDaphne(log_path=ARTIFACTS / f"daphne{os.environ.get('PYTEST_XDIST_WORKER', '')}.log")
     server.start()
     yield server
     server.stop()

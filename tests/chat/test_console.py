@@ -225,6 +225,8 @@ def test_the_panel_shows_the_customers_orders_and_earlier_tickets(client, agent_
     assert f"Earlier tickets #{earlier.pk} چای شکسته" in shown
     assert f'href="/en/staff/tickets/{earlier.pk}/"' in response.text
     assert f'value="{REZA_ASKS}"' in response.text  # the subject a ticket would get
+    grant = f"/en/staff/credit/grant/?customer={customer_reza.public_id}&amp;chat={chat_sara.public_id}"
+    assert grant in response.text
 
 
 def test_the_panel_says_when_the_visitor_is_anonymous_and_shows_an_address_they_gave(client, agent_sara):

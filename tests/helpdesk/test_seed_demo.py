@@ -1,4 +1,5 @@
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,7 @@ from django.core.management import CommandError, call_command
 
 from helpdesk.accounts.models import User
 from helpdesk.accounts.roles import user_roles
+from helpdesk.credits.models import CreditLimit
 from helpdesk.customers.models import Customer
 from helpdesk.orders.models import Order
 from helpdesk.sla.models import Calendar
@@ -54,6 +56,8 @@ def test_seed_demo_is_idempotent(settings):
     assert Calendar.objects.get(is_default=True).name == "Tehran office"
     assert {c.locale for c in Customer.objects.all()} == {"en", "ar", "fa"}
     assert Customer.objects.filter(name="رضا محمدی").exists()
+    assert CreditLimit.objects.count() == 6
+    assert CreditLimit.objects.get(role="agent", currency="SAR").per_grant == Decimal("93.75")
 
 
 @pytest.mark.django_db

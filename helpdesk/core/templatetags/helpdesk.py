@@ -1,6 +1,7 @@
 from django import template
 
 from helpdesk.core.dates import format_local_date
+from helpdesk.core.money import format_money
 
 register = template.Library()
 
@@ -11,3 +12,11 @@ def localdate(value, arg=""):
     if value in (None, ""):
         return ""
     return format_local_date(value, with_time=arg == "time")
+
+
+@register.filter
+def money(amount, currency):
+    """Render an amount in the active language's way: `{{ entry.amount|money:account.currency }}`."""
+    if amount in (None, "") or not currency:
+        return ""
+    return format_money(amount, currency)
