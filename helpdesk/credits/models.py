@@ -96,7 +96,8 @@ class CreditEntry(models.Model):
     order = models.CharField(_("order"), max_length=100, blank=True)
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
     reverses = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversal")
-    idempotency_key = models.CharField(max_length=255, blank=True)
+    # NULL (not "") without a key, so the plain unique index below serves lookups on every database.
+    idempotency_key = models.CharField(max_length=255, null=True, blank=True)  # noqa: DJ001 (see above)
     request_fingerprint = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(_("when"))
 
@@ -107,11 +108,7 @@ class CreditEntry(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="credit_entry_amount_positive"),
             models.CheckConstraint(condition=Q(balance_after__gte=0), name="credit_entry_balance_never_negative"),
-            models.UniqueConstraint(
-                fields=["kind", "idempotency_key"],
-                condition=~Q(idempotency_key=""),
-                name="credit_entry_idempotency_key_once",
-            ),
+            models.UniqueConstraint(fields=["idempotency_key", "kind"], name="credit_entry_idempotency_key_once"),
         ]
         indexes = [
             models.Index(fields=["account", "-created_at", "-id"], name="credit_entry_account_recent"),

@@ -18,11 +18,15 @@ def balances_for_customer(customer: Customer) -> list[CreditAccount]:
 
 
 def entries_for_customer(customer: Customer, *, limit: int = RECENT_ENTRIES) -> list[CreditEntry]:
-    return list(
-        CreditEntry.objects.filter(account__customer=customer)
-        .select_related("account", "reason", "actor_user", "ticket", "reverses")
-        .order_by("-created_at", "-id")[:limit]
-    )
+    """The newest entries across the customer's accounts: each account's through its index, then merged."""
+    newest = []
+    for account in CreditAccount.objects.filter(customer=customer):
+        newest += (
+            CreditEntry.objects.filter(account=account)
+            .select_related("account", "reason", "actor_user", "ticket", "reverses")
+            .order_by("-created_at", "-id")[:limit]
+        )
+    return sorted(newest, key=lambda entry: (entry.created_at, entry.pk), reverse=True)[:limit]
 
 
 def reasons_offered() -> list[CreditReason]:
