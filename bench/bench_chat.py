@@ -26,9 +26,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from . import chat_load
-from .bench_inbox import _drop, _machine, _recreate
 from .servers import BASE_DIR, RunningServer, daphne, migrate, server_environment
 from .tables import Table
+from .workers import drop_database, machine, percentile, recreate_database
 
 NAME = "chat"
 DESCRIPTION = "live chat: relay latency across Daphne workers via Redis, 1,000 sockets' memory, 50 agents, bundles"
@@ -140,9 +140,7 @@ def _latency_cells(phase) -> list:
     samples = phase.samples
     if not samples:
         return ["—"] * 4
-    return [_ms(chat_load.percentile(samples, q)) for q in (0.5, 0.95, 0.99)] + [
-        _ms(max(samples) * 1000 if samples else 0.0)
-    ]
+    return [_ms(percentile(samples, q)) for q in (0.5, 0.95, 0.99)] + [_ms(max(samples) * 1000 if samples else 0.0)]
 
 
 def relay_table(phases, cpu: list[float], *, messages: int, pairs: int, database: str) -> Table:
@@ -164,7 +162,7 @@ def relay_table(phases, cpu: list[float], *, messages: int, pairs: int, database
         table.notes.append(f"CPU per exchange (a message each way, an ack each, a typing frame): {per_exchange}")
     for phase in phases:
         targeted = phase.name in ("visitor → agent", "agent → visitor")
-        p95 = chat_load.percentile(phase.samples, 0.95)
+        p95 = percentile(phase.samples, 0.95)
         ok = ("yes" if p95 <= RELAY_TARGET_MS else "NO") if targeted else ""
         table.add(phase.name, len(phase.samples), *_latency_cells(phase), "p95 ≤ 10 ms" if targeted else "", ok)
     return table
@@ -198,7 +196,7 @@ def sockets_table(result: dict, *, sockets: int, database: str, layer: str) -> T
         _ms(result["after_kb"] / 1024),
         _ms(per_socket),
         _ms(result["closed_kb"] / 1024),
-        _ms(chat_load.percentile(answering.samples, 0.95)),
+        _ms(percentile(answering.samples, 0.95)),
         "≤ 50 KB",
         "yes" if per_socket <= SOCKET_TARGET_KB and opening.ok == opening.count else "NO",
     )
@@ -266,7 +264,7 @@ def run(options) -> list[Table]:
     tables = [bundle_table()]
     _raise_fd_limit()
     if postgres:
-        _recreate(postgres, keep_existing=False)
+        recreate_database(postgres, keep_existing=False)
     database = "PostgreSQL" if postgres else "SQLite"
     layer = "Redis channel layer" if redis_url else "in-memory channel layer"
     load_before = os.getloadavg()[0]
@@ -288,9 +286,9 @@ def run(options) -> list[Table]:
             tables += _measure(options, env, directory, cast, size=size, pairs=pairs, database=database, layer=layer)
     finally:
         if postgres:
-            _drop(postgres)
+            drop_database(postgres)
     tables[-1].notes.append(
-        f"machine: {_machine()}; 1-minute load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after;"
+        f"machine: {machine()}; 1-minute load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after;"
         f" workers' DATABASE_CONN_MAX_AGE={conn_max_age}"
     )
     if not redis_url:

@@ -10,16 +10,10 @@ however long the ledger is.
     python -m bench --only credits [--credit-entries 1000000] [--credit-postgres postgresql://…/helpdesk_bench]
 """
 
-import json
-import os
-import subprocess
-import sys
-import tempfile
-from pathlib import Path
+from functools import partial
 
-from .bench_inbox import _drop, _machine, _recreate
-from .servers import BASE_DIR, server_environment
 from .tables import Table
+from .workers import add_postgres_argument, each_database, machine, run_worker
 
 NAME = "credits"
 DESCRIPTION = "credit redemptions and balance reads with 1M ledger entries (SQLite and PostgreSQL)"
@@ -30,47 +24,18 @@ def add_arguments(parser) -> None:
     parser.add_argument(
         "--credit-entries", dest="credit_entries", type=int, default=1_000_000, metavar="N", help="default: 1M"
     )
-    parser.add_argument(
-        "--credit-postgres",
-        dest="credit_postgres",
-        default=os.environ.get("BENCH_DATABASE_URL", ""),
-        metavar="URL",
-        help="a PostgreSQL database to drop, create and fill; its name must contain 'bench'",
-    )
-
-
-def _run_worker(options, *, database_url: str, entries: int) -> dict:
-    with tempfile.TemporaryDirectory(prefix="bench-credits-") as directory:
-        (Path(directory) / "static").mkdir()
-        env = server_environment(Path(directory), database_url=database_url)
-        env["ALLOWED_HOSTS"] = "testserver"
-        out = Path(directory) / "results.json"
-        command = [sys.executable, "-m", "bench.credits_worker", "--out", str(out), "--entries", str(entries)]
-        command += ["--requests", str(getattr(options, "requests", 500))]
-        command += ["--max-seconds", str(getattr(options, "max_seconds", 8.0))]
-        getattr(options, "progress", lambda _text: None)(
-            f"[credits] {entries:,} entries on {'PostgreSQL' if database_url else 'SQLite'}"
-        )
-        done = subprocess.run(command, cwd=BASE_DIR, env=env, capture_output=True, text=True, check=False)
-        if done.returncode:
-            raise RuntimeError(f"the credit benchmark failed on {database_url or 'SQLite'}:\n{done.stderr}")
-        return json.loads(out.read_text(encoding="utf-8"))
+    add_postgres_argument(parser, "credit-postgres")
 
 
 def run(options) -> list[Table]:
     entries = getattr(options, "credit_entries", 1_000_000)
     url = getattr(options, "credit_postgres", "")
-    results = [_run_worker(options, database_url="", entries=entries)]
-    if url:
-        _recreate(url, keep_existing=False)
-        try:
-            results.append(_run_worker(options, database_url=url, entries=entries))
-        finally:
-            _drop(url)
+    worker = partial(run_worker, options, name="credits", args=["--entries", str(entries)], what=f"{entries:,} entries")
+    results = each_database(worker, url)
     table = Table(
         title="Credit: server time through django.test.Client (ms)",
         columns=["database", "ledger entries", "operation", "requests", "p50 ms", "p95 ms", "status", "target", "ok"],
-        notes=[f"machine: {_machine()}"],
+        notes=[f"machine: {machine()}"],
     )
     for result in results:
         table.notes.append(f"{result['database']}: ledger written in {result['load_seconds']:.0f} s")

@@ -12,7 +12,6 @@ plans of the inbox's list and count queries.
 
 import json
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -21,6 +20,7 @@ from pathlib import Path
 from .inbox_measure import QUERY_LIMIT
 from .servers import BASE_DIR, server_environment
 from .tables import Table
+from .workers import drop_database, machine, recreate_database
 
 NAME = "inbox"
 DESCRIPTION = "inbox and ticket pages on generated 100k-ticket (SQLite) and 1M-ticket (PostgreSQL) help desks"
@@ -71,33 +71,6 @@ def add_arguments(parser) -> None:
     )
 
 
-def _admin_connection(url: str):
-    import psycopg
-    from psycopg.conninfo import conninfo_to_dict
-
-    params = conninfo_to_dict(url)
-    name = params.get("dbname", "")
-    if "bench" not in name:
-        raise SystemExit(f"--postgres: the database name must contain 'bench' (it is dropped and created): {name!r}")
-    return psycopg.connect(**(params | {"dbname": "postgres"}), autocommit=True), name
-
-
-def _recreate(url: str, *, keep_existing: bool) -> None:
-    connection, name = _admin_connection(url)
-    with connection:
-        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if exists and keep_existing:
-            return
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
-
-
-def _drop(url: str) -> None:
-    connection, name = _admin_connection(url)
-    with connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def _run_worker(options, *, database_url: str, tickets: int, reuse: bool) -> dict:
     progress = getattr(options, "progress", lambda _text: None)
     quiet = getattr(options, "quiet", False)
@@ -120,18 +93,11 @@ def _run_worker(options, *, database_url: str, tickets: int, reuse: bool) -> dic
         return json.loads(out.read_text(encoding="utf-8"))
 
 
-def _machine() -> str:
-    cpu = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text(encoding="utf-8"))
-    memory = re.search(r"MemTotal:\s*(\d+) kB", Path("/proc/meminfo").read_text(encoding="utf-8"))
-    gigabytes = int(memory.group(1)) / 1024**2 if memory else 0
-    return f"{cpu.group(1) if cpu else 'unknown CPU'}, {os.cpu_count()} cores, {gigabytes:.0f} GB"
-
-
 def _tables(results: list[dict], *, skipped_pg: bool, explain: bool) -> list[Table]:
     sets = Table(
         title="Inbox data sets",
         columns=["database", "tickets", "unsolved", "messages", "events", "customers", "load s", "rows/s", "size MB"],
-        notes=[f"machine: {_machine()}"],
+        notes=[f"machine: {machine()}"],
     )
     pages = Table(
         title="Inbox and ticket pages: server time through django.test.Client (ms)",
@@ -215,10 +181,10 @@ def run(options) -> list[Table]:
     if tickets > 0:
         results.append(_run_worker(options, database_url="", tickets=tickets, reuse=False))
     if url and pg_tickets > 0:
-        _recreate(url, keep_existing=reuse)
+        recreate_database(url, keep_existing=reuse)
         try:
             results.append(_run_worker(options, database_url=url, tickets=pg_tickets, reuse=reuse))
         finally:
             if not getattr(options, "inbox_keep", False):
-                _drop(url)
+                drop_database(url)
     return _tables(results, skipped_pg=not url, explain=getattr(options, "inbox_explain", False))

@@ -8,7 +8,6 @@ socket to the moment the frame it causes is read on another, both in this proces
 """
 
 import asyncio
-import math
 import os
 import random
 import time
@@ -21,14 +20,6 @@ from websockets.exceptions import ConnectionClosed
 from .chat_client import AGENT_PATH, VISITOR_PATH, Agent, ChatClient, ChatClosed, Visitor, new_client_id
 
 WAIT = 30.0  # seconds a frame may take before it counts as missing
-
-
-def percentile(samples: list[float], fraction: float) -> float:
-    """The nearest-rank percentile, in milliseconds (0 without samples)."""
-    if not samples:
-        return 0.0
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, max(0, math.ceil(fraction * len(ordered)) - 1))] * 1000
 
 
 def rss_kb(pid: int) -> int:

@@ -6,19 +6,17 @@ credit page of the API, and redemptions, each a fresh Idempotency-Key; writes JS
 """
 
 import argparse
-import json
 import time
 from decimal import Decimal
+
+from .workers import setup_django, time_calls, worker_parser, write_result
 
 CHUNK = 20_000
 
 
 def parse(argv=None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m bench.credits_worker", description=__doc__)
-    parser.add_argument("--out", required=True)
+    parser = worker_parser("python -m bench.credits_worker", __doc__)
     parser.add_argument("--entries", type=int, required=True)
-    parser.add_argument("--requests", type=int, default=500)
-    parser.add_argument("--max-seconds", type=float, default=8.0)
     return parser.parse_args(argv)
 
 
@@ -72,35 +70,15 @@ def _load(entries: int) -> dict:
     return {"customers": accounts, "seconds": time.monotonic() - began}
 
 
-def _time(label: str, call, requests: int, max_seconds: float) -> dict:
-    samples, deadline, status = [], time.monotonic() + max_seconds, None
-    for index in range(requests):
-        began = time.perf_counter()
-        status = call(index)
-        samples.append((time.perf_counter() - began) * 1000)
-        if time.monotonic() > deadline:
-            break
-    samples.sort()
-
-    def rank(fraction):
-        return samples[min(len(samples) - 1, max(0, round(fraction * len(samples)) - 1))]
-
-    return {"label": label, "requests": len(samples), "p50": rank(0.5), "p95": rank(0.95), "status": status}
-
-
 def main(argv=None) -> None:
     options = parse(argv)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    setup_django()
     from django.db import connection
     from django.test import Client
 
     from helpdesk.api.keys import api_key_create
     from helpdesk.credits.selectors import balances_for_customer
 
-    call_command("migrate", verbosity=0)
     loaded = _load(options.entries)
     _key, raw = api_key_create(name="bench shop")
     client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
@@ -110,7 +88,7 @@ def main(argv=None) -> None:
         size = customer.credit_accounts.get().entries.count()
         rows.append(
             {"entries": size}
-            | _time(
+            | time_calls(
                 "balance read (selector)",
                 lambda _i, customer=customer: len(balances_for_customer(customer)) and 200,
                 options.requests,
@@ -120,7 +98,7 @@ def main(argv=None) -> None:
         url = f"/api/v1/customers/{external_id}/credit"
         rows.append(
             {"entries": size}
-            | _time(
+            | time_calls(
                 "GET …/credit (API)",
                 lambda _i, url=url: client.get(url).status_code,
                 options.requests,
@@ -138,11 +116,11 @@ def main(argv=None) -> None:
             return response.status_code
 
         rows.append(
-            {"entries": size} | _time("POST …/credit/redemptions (API)", redeem, options.requests, options.max_seconds)
+            {"entries": size}
+            | time_calls("POST …/credit/redemptions (API)", redeem, options.requests, options.max_seconds)
         )
     result = {"database": connection.vendor, "load_seconds": loaded["seconds"], "rows": rows}
-    with open(options.out, "w", encoding="utf-8") as out:
-        json.dump(result, out)
+    write_result(options.out, result)
 
 
 if __name__ == "__main__":

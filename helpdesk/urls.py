@@ -39,6 +39,7 @@ urlpatterns += i18n_patterns(
     path("staff/credit/", include("helpdesk.credits.staff_urls")),
     path("staff/chat/transcripts/", include("chat.transcript_urls")),
     path("staff/chat/", include("chat.staff_urls")),
+    path("staff/surveys/", include("surveys.staff_urls")),
     path("account/credit/", include("helpdesk.credits.urls")),
     path("account/", include("helpdesk.customers.urls")),
     path("support/", include("helpdesk.tickets.urls")),

@@ -1,3 +1,12 @@
+from django.urls import path
+
+from . import views
+
 app_name = "surveys"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("s/<str:token>/", views.answer, name="answer"),
+    path("s/<str:token>/thanks/", views.done, name="done"),
+    path("s/<str:token>/offer/", views.winback, name="winback"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+]

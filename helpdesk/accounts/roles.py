@@ -37,6 +37,7 @@ _AGENT_PERMISSIONS = {
     "sla.view_slapolicy",
     "chat.view_conversation",
     "credits.view_creditreason",
+    "surveys.view_surveyresponse",
 }
 
 ROLE_PERMISSIONS: dict[str, set[str]] = {
@@ -67,6 +68,12 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "credits.view_creditrequest",
         "credits.view_creditaccount",
         "credits.view_creditentry",
+        "surveys.view_surveysettings",
+        "surveys.change_surveysettings",
+        "surveys.view_exitreason",
+        "surveys.add_exitreason",
+        "surveys.change_exitreason",
+        "surveys.view_survey",
     },
 }
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from kb import api as kb_api
+from surveys import api as surveys_api
 
 from . import credits, orders, tickets
 
@@ -23,6 +24,7 @@ urlpatterns = [
         credits.ReversalView.as_view(),
         name="credit_reverse",
     ),
+    path("exit-surveys", surveys_api.ExitSurveyCreateView.as_view(), name="exit_surveys"),
     path("kb/search", kb_api.KBSearchView.as_view(), name="kb_search"),
     path("kb/articles/<str:article_id>", kb_api.KBArticleView.as_view(), name="kb_article"),
 ]

@@ -1,6 +1,6 @@
 """Periodic jobs: management commands run every so many seconds by `manage.py run_schedule`.
 
-Later features add their jobs here (survey sending, ...). Each job must be safe
+Later features add their jobs here. Each job must be safe
 to repeat and to run late: the runner gives no exactly-once promise.
 """
 
@@ -20,4 +20,5 @@ JOBS = [
     PeriodicJob("purge_ticket_requests", every_seconds=3600),  # forget unconfirmed addresses
     PeriodicJob("purge_orphan_attachments", every_seconds=3600),  # files left by rolled-back uploads
     PeriodicJob("expire_credit", every_seconds=900),  # goodwill credit past its use-by date
+    PeriodicJob("send_surveys", every_seconds=60),  # post-purchase surveys and ticket ratings that are due
 ]

@@ -3,6 +3,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from helpdesk.core.admin import ReadOnlyAdmin
+
 from .models import CreditAccount, CreditEntry, CreditLimit, CreditReason, CreditRequest
 
 
@@ -18,17 +20,6 @@ class CreditLimitAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "role", "user", "currency", "per_grant", "per_30_days"]
     list_filter = ["role", "currency"]
     raw_id_fields = ["user"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(CreditAccount)

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import OperationalError, connection
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from helpdesk.customers.models import Customer
@@ -65,24 +65,24 @@ def lot_open(grant: CreditEntry) -> CreditLot:
     )
 
 
-def _spendable(account: CreditAccount, now: datetime):
-    live = Q(expires_at__isnull=True) | Q(expires_at__gt=now)
-    return (
-        CreditLot.objects.filter(live, account=account, remaining__gt=0)
-        .order_by(F("expires_at").asc(nulls_last=True), "pk")
-        .select_for_update()
-    )
+def lots_open(account: CreditAccount) -> list[CreditLot]:
+    """The account's lots with something left, locked, soonest expiry first (expired ones included)."""
+    lots = CreditLot.objects.filter(account=account, remaining__gt=0)
+    return list(lots.order_by(F("expires_at").asc(nulls_last=True), "pk").select_for_update())
 
 
-def lots_spend(account: CreditAccount, redemption: CreditEntry, now: datetime) -> None:
-    """Take the redemption's amount from the lots that expire soonest."""
-    owed = redemption.amount
-    for lot in _spendable(account, now):
+def lots_spend(account: CreditAccount, redemption: CreditEntry, lots: list[CreditLot]) -> None:
+    """Take the redemption's amount from `lots_open`'s lots, those that expire soonest first."""
+    owed, allocations = redemption.amount, []
+    for lot in lots:
+        if lot.expires_at is not None and lot.expires_at <= redemption.created_at:
+            continue
         taken = min(owed, lot.remaining)
         CreditLot.objects.filter(pk=lot.pk).update(remaining=F("remaining") - taken)
-        CreditAllocation.objects.create(redemption=redemption, lot=lot, amount=taken)
+        allocations.append(CreditAllocation(redemption=redemption, lot=lot, amount=taken))
         owed -= taken
         if not owed:
+            CreditAllocation.objects.bulk_create(allocations)
             return
     raise CreditError(CreditErrorCode.INSUFFICIENT_CREDIT, balance=account.balance, currency=account.currency)
 

@@ -10,40 +10,24 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from helpdesk.core.models import NamedInLanguages
 from helpdesk.customers.models import Customer
 from helpdesk.tickets.models import Ticket
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
-class CreditReason(models.Model):
+class CreditReason(NamedInLanguages):
     """Why credit is granted, from a list managers keep; names in each language customers read."""
-
-    code = models.SlugField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name (English)"), max_length=100)
-    name_ar = models.CharField(_("name (Arabic)"), max_length=100, blank=True)
-    name_fa = models.CharField(_("name (Persian)"), max_length=100, blank=True)
-    active = models.BooleanField(_("offered to agents"), default=True)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(NamedInLanguages.Meta):
         verbose_name = _("credit reason")
         verbose_name_plural = _("credit reasons")
-        ordering = ["position", "name"]
-
-    def __str__(self):
-        return self.label()
-
-    def label(self, locale: str | None = None) -> str:
-        """The name in `locale` (default: the active language), falling back to English."""
-        locale = locale or translation.get_language() or "en"
-        return getattr(self, f"name_{locale[:2]}", "") or self.name
 
 
 class CreditAccount(models.Model):

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMultiAlternatives, send_mail
+from django.core.mail import send_mail
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -10,12 +10,13 @@ from django.utils import translation
 from django_tasks import task
 
 from helpdesk.accounts.roles import MANAGER
+from helpdesk.core.mail import one_line, templated_email
 
 from .models import CreditEntry, CreditRequest, RequestStatus
 
 
 def _subject(template: str, context: dict) -> str:
-    return " ".join(render_to_string(template, context).split())
+    return one_line(render_to_string(template, context))
 
 
 @task()
@@ -36,14 +37,12 @@ def credit_granted_email(*, entry_id: int, message: str = "") -> bool:
             "direction": "rtl" if translation.get_language_bidi() else "ltr",
             "language": customer.locale,
         }
-        email = EmailMultiAlternatives(
-            subject=_subject("credits/email/granted_subject.txt", context),
-            body=render_to_string("credits/email/granted.txt", context),
+        templated_email(
+            template="credits/email/granted",
+            context=context,
             to=[customer.email],
             headers={"Auto-Submitted": "auto-generated"},
-        )
-        email.attach_alternative(render_to_string("credits/email/granted.html", context), "text/html")
-        email.send()
+        ).send()
     return True
 
 

@@ -6,7 +6,6 @@ writes ledger entries (never edits them) and a CreditEvent, and sends its emails
 
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -84,14 +83,16 @@ def _grant_checks(*, customer, by, reason: CreditReason, expires_at: datetime | 
         raise CreditError(CreditErrorCode.EXPIRY_IN_PAST)
 
 
-def _grant_entry(*, customer, amount, currency, reason, by, note, message, expires_at, ticket, chat, request=None):
+def _grant_entry(
+    *, customer, amount, currency, reason, by, note, message, expires_at, ticket, chat, request=None, label=""
+):
     account = ledger.account_lock(customer, currency, create=True)
     entry = ledger.entry_append(
         account,
         EntryKind.GRANT,
         amount,
         actor_user=by,
-        actor_label=by.get_full_name() or by.email,
+        actor_label=label or by.get_full_name() or by.email,
         reason=reason,
         note=note,
         ticket=ticket,
@@ -142,6 +143,32 @@ def credit_grant(
     entry = _grant_entry(customer=customer, amount=amount, currency=currency, reason=reason, by=by, **details)
     _event(customer, EventKind.GRANTED, by=by, entry=entry, note=note)
     return GrantOutcome(entry=entry)
+
+
+@transaction.atomic
+def credit_grant_offer(
+    *, customer: Customer, amount, currency: str, reason: CreditReason, offer: str, note: str = ""
+) -> CreditEntry:
+    """Grant credit the customer accepted from a standing offer managers set up (a win-back offer, say).
+
+    The offer's settings are the managers' decision, kept in their history, so no agent limit applies.
+    """
+    amount, currency, note = amount_check(amount), currency_check(currency), _text(note)
+    entry = _grant_entry(
+        customer=customer,
+        amount=amount,
+        currency=currency,
+        reason=reason,
+        by=None,
+        label=offer,
+        note=note,
+        message="",
+        expires_at=None,
+        ticket=None,
+        chat=None,
+    )
+    _event(customer, EventKind.GRANTED, label=offer, entry=entry, note=note)
+    return entry
 
 
 def _pending_locked(request: CreditRequest, by) -> CreditRequest:
@@ -205,33 +232,36 @@ def _replay(kind: EntryKind, key: str, digest: str) -> CreditEntry | None:
     return earlier
 
 
-def _account_for_spending(customer: Customer, currency: str, amount: Decimal) -> CreditAccount:
-    account = ledger.account_lock(customer, currency)
-    if account is None:
-        held = sorted(customer.credit_accounts.values_list("currency", flat=True))
-        if held:
-            raise CreditError(CreditErrorCode.CURRENCY_MISMATCH, currency=currency, held=", ".join(held))
-        raise CreditError(CreditErrorCode.INSUFFICIENT_CREDIT, balance="0.00", currency=currency)
-    now = timezone.now()
-    if ledger.lots_due(account, now).exists():
-        _expire_locked(account, now)
-    if account.balance < amount:
-        raise CreditError(CreditErrorCode.INSUFFICIENT_CREDIT, balance=account.balance, currency=currency)
-    return account
+def _no_account(customer: Customer, currency: str) -> CreditError:
+    held = sorted(customer.credit_accounts.values_list("currency", flat=True))
+    if held:
+        return CreditError(CreditErrorCode.CURRENCY_MISMATCH, currency=currency, held=", ".join(held))
+    return CreditError(CreditErrorCode.INSUFFICIENT_CREDIT, balance="0.00", currency=currency)
 
 
 @transaction.atomic
 def credit_redeem(
     *, customer: Customer, amount, currency: str, order: str, idempotency_key: str, by_label: str
 ) -> Redemption:
-    """Spend credit on an order, once per idempotency key; a replay returns the first redemption."""
+    """Spend credit on an order, once per idempotency key; a replay returns the first redemption.
+
+    The account lock comes first: it orders requests with the same key, so one replay check after
+    it is enough, and each redemption costs as few round trips as the ledger allows.
+    """
     amount, currency = amount_check(amount), currency_check(currency)
     digest = ledger.fingerprint(customer=customer.external_id, amount=amount, currency=currency, order=order)
+    account = ledger.account_lock(customer, currency)
     if earlier := _replay(EntryKind.REDEEM, idempotency_key, digest):
         return Redemption(entry=earlier, replayed=True)
-    account = _account_for_spending(customer, currency, amount)
-    if earlier := _replay(EntryKind.REDEEM, idempotency_key, digest):  # the same key won the lock first
-        return Redemption(entry=earlier, replayed=True)
+    if account is None:
+        raise _no_account(customer, currency)
+    now = timezone.now()
+    lots = ledger.lots_open(account)
+    if any(lot.expires_at is not None and lot.expires_at <= now for lot in lots):
+        _expire_locked(account, now)
+        lots = ledger.lots_open(account)
+    if account.balance < amount:
+        raise CreditError(CreditErrorCode.INSUFFICIENT_CREDIT, balance=account.balance, currency=currency)
     entry = ledger.entry_append(
         account,
         EntryKind.REDEEM,
@@ -240,8 +270,9 @@ def credit_redeem(
         order=order,
         idempotency_key=idempotency_key,
         request_fingerprint=digest,
+        created_at=now,
     )
-    ledger.lots_spend(account, entry, timezone.now())
+    ledger.lots_spend(account, entry, lots)
     _event(customer, EventKind.REDEEMED, label=by_label, entry=entry)
     return Redemption(entry=entry, replayed=False)
 

@@ -247,6 +247,7 @@ HELPDESK_SLA_WARNING_MINUTES = env_int("HELPDESK_SLA_WARNING_MINUTES", 30)
 # How long a credit redemption waits for a balance another request holds before answering 409 `busy`.
 HELPDESK_CREDIT_LOCK_WAIT_MS = env_int("HELPDESK_CREDIT_LOCK_WAIT_MS", 2000)
 HELPDESK_CREDIT_TEXT_MAX_CHARS = 2000
+HELPDESK_SURVEY_COMMENT_MAX_CHARS = 4000
 # The currency offered first when granting credit to a customer who holds none yet.
 HELPDESK_CREDIT_DEFAULT_CURRENCY = env_str("HELPDESK_CREDIT_DEFAULT_CURRENCY", "USD").upper()
 # Shared with the shop's backend to sign chat identity tokens (docs/chat-protocol.md); empty refuses every token.

@@ -1,11 +1,11 @@
 """Emails to the customer about their ticket, in the ticket's language, sent by the task worker."""
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django_tasks import task
+
+from helpdesk.core.mail import templated_email
 
 from .models import Message, Ticket
 
@@ -33,12 +33,10 @@ def ticket_email(*, ticket_id: int, kind: str, message_id: int | None) -> bool:
     message = Message.objects.filter(pk=message_id, ticket=ticket, public=True).first() if message_id else None
     with translation.override(ticket.locale):
         context = _context(ticket, message)
-        email = EmailMultiAlternatives(
-            subject=" ".join(render_to_string(f"tickets/email/{kind}_subject.txt", context).split()),
-            body=render_to_string(f"tickets/email/{kind}.txt", context),
+        templated_email(
+            template=f"tickets/email/{kind}",
+            context=context,
             to=[ticket.customer.email],
             headers={"Auto-Submitted": "auto-generated"} if kind != "replied" else {},
-        )
-        email.attach_alternative(render_to_string(f"tickets/email/{kind}.html", context), "text/html")
-        email.send()
+        ).send()
     return True

@@ -13,12 +13,11 @@ import secrets
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from helpdesk.core.mail import templated_email
 from helpdesk.core.sanitize import plain_text
 from helpdesk.customers.models import Customer
 from helpdesk.customers.selectors import customer_for_sign_in
@@ -72,14 +71,12 @@ def _send_confirmation(request: TicketRequest, token: str, max_age: int) -> None
             "language": request.locale,
             "direction": "rtl" if translation.get_language_bidi() else "ltr",
         }
-        email = EmailMultiAlternatives(
-            subject=" ".join(render_to_string("tickets/request/email/confirm_subject.txt", context).split()),
-            body=render_to_string("tickets/request/email/confirm.txt", context),
+        templated_email(
+            template="tickets/request/email/confirm",
+            context=context,
             to=[request.email],
             headers={"Auto-Submitted": "auto-generated"},
-        )
-        email.attach_alternative(render_to_string("tickets/request/email/confirm.html", context), "text/html")
-        email.send()
+        ).send()
 
 
 def _customer_for(request: TicketRequest) -> Customer:

@@ -1,6 +1,6 @@
 from django import template
 
-from helpdesk.core.dates import format_local_date
+from helpdesk.core.dates import format_local_date, format_month
 from helpdesk.core.money import format_money
 
 register = template.Library()
@@ -20,3 +20,11 @@ def money(amount, currency):
     if amount in (None, "") or not currency:
         return ""
     return format_money(amount, currency)
+
+
+@register.filter
+def localmonth(value, arg=""):
+    """Name the month a date falls in, in the active language's calendar: `{{ row.month|localmonth }}`."""
+    if value in (None, ""):
+        return ""
+    return format_month(value, short=arg == "short")

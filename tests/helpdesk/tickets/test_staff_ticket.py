@@ -8,7 +8,6 @@ import pytest
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.template.loader import get_template
 from django.test.utils import CaptureQueriesContext
 
 from helpdesk.tickets import services
@@ -20,8 +19,9 @@ pytestmark = pytest.mark.django_db
 
 MONDAY_10 = datetime(2026, 11, 16, 10, 0, tzinfo=UTC)
 # Session, user, permissions (one query), 2 role lookups (base template), ticket + tags, timeline (the merged
-# duplicates named in a subquery) + attachments, orders + earlier tickets, agents with teams, macros.
-DETAIL_QUERIES = 12
+# duplicates named in a subquery) + attachments, orders + earlier tickets, agents with teams, macros,
+# the customer's latest survey answers.
+DETAIL_QUERIES = 13
 
 
 def at(moment):
@@ -351,12 +351,6 @@ def test_presence_and_activity_regions_are_announced(sara, ticket):
 
     assert '<p id="presence" class="presence" role="status" aria-live="polite"></p>' in html
     assert '"page": "ticket"' in html and f'"ticket": {ticket.pk}' in html
-
-
-def test_the_panel_leaves_an_empty_slot_for_survey_scores(sara, ticket):
-    assert get_template("tickets/staff/_panel_extra.html").render({}) == ""
-    panel = re.search(r'<section class="side-section customer-panel".*?</section>', detail(sara, ticket), re.S).group(0)
-    assert "survey" not in panel.lower()
 
 
 def queries_for(client, ticket) -> int:
