@@ -11,6 +11,7 @@ survey and the click with a score on a fresh one. Targets (issue 7): scheduling 
     python -m bench --only surveys [--survey-count 10000] [--survey-postgres postgresql://…/helpdesk_bench]
 """
 
+import os
 from functools import partial
 
 from .tables import Table
@@ -44,6 +45,7 @@ def _number(row: dict, key: str, digits: int) -> float | str:
 def run(options) -> list[Table]:
     count = getattr(options, "survey_count", 10_000)
     url = getattr(options, "survey_postgres", "")
+    load_before = os.getloadavg()[0]
     worker = partial(run_worker, options, name="surveys", args=["--surveys", str(count)], what=f"{count:,} surveys")
     results = each_database(worker, url)
     table = Table(
@@ -60,7 +62,7 @@ def run(options) -> list[Table]:
             "target",
             "ok",
         ],
-        notes=[f"machine: {machine()}"],
+        notes=[f"machine: {machine()}; 1-minute load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after"],
     )
     for result in results:
         table.notes.append(

@@ -14,8 +14,7 @@ from helpdesk.tickets.errors import TicketError
 from helpdesk.tickets.models import Channel
 from helpdesk.tickets.services import ticket_create, ticket_reply
 
-from .models import CSAT_MAX, NPS_MAX, ExitReason, RatingScale, SurveyKind, SurveyResponse
-from .selectors import survey_settings
+from .models import CSAT_MAX, NPS_MAX, ExitReason, RatingScale, SurveyKind, SurveyResponse, SurveySettings
 
 
 def _low_score(response: SurveyResponse, config) -> bool:
@@ -79,16 +78,14 @@ def _open(response: SurveyResponse, reasons: list[ExitReason], priority: str) ->
     response.save(update_fields=["follow_up_ticket"])
 
 
-def follow_up_for_scores(response: SurveyResponse) -> None:
+def follow_up_for_scores(response: SurveyResponse, config: SurveySettings) -> None:
     """Open the follow-up ticket when the score just recorded is low."""
-    config = survey_settings()
     if response.follow_up_ticket_id is None and _low_score(response, config):
         _open(response, [], config.score_follow_up_priority)
 
 
-def follow_up_for_answer(response: SurveyResponse, reasons: list[ExitReason]) -> None:
+def follow_up_for_answer(response: SurveyResponse, reasons: list[ExitReason], config: SurveySettings) -> None:
     """After the form: add the comment to the follow-up, or open one the answer calls for."""
-    config = survey_settings()
     if response.follow_up_ticket_id is not None:
         # A follow-up merged or closed by now keeps the score; the comment has nowhere to go.
         with suppress(TicketError):

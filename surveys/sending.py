@@ -9,6 +9,7 @@ put back to be tried on the next run.
 import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.mail import get_connection
@@ -78,29 +79,50 @@ def _decide(batch: list[Survey], now, report: SendReport) -> list[tuple[Survey, 
     ids = {survey.customer_id for survey in batch}
     opted_out = set(SurveyOptOut.objects.filter(customer_id__in=ids).values_list("customer_id", flat=True))
     recent = _recently_surveyed(ids, now - timedelta(days=config.fatigue_days))
-    to_send = []
+    to_send, skipped = [], {}
     for survey in batch:
         reason = _skip_reason(survey, config, now, opted_out=opted_out, recent=recent)
         if reason:
-            survey.status, survey.skip_reason = SurveyStatus.SKIPPED, reason
+            skipped.setdefault(reason, []).append(survey.pk)
             report.skip(reason)
             continue
         to_send.append((survey, link_issue(survey, now, config.link_valid_days)))
         recent.add(survey.customer_id)
-    Survey.objects.bulk_update(batch, ["status", "skip_reason", "token_hash", "sent_at", "expires_at"])
+    # Only the token differs from one sent survey to the next: one statement for what they share.
+    for reason, pks in skipped.items():
+        Survey.objects.filter(pk__in=pks).update(status=SurveyStatus.SKIPPED, skip_reason=reason)
+    if to_send:
+        sent = [survey for survey, _signed in to_send]
+        Survey.objects.filter(pk__in=[survey.pk for survey in sent]).update(
+            status=SurveyStatus.SENT, sent_at=now, expires_at=sent[0].expires_at
+        )
+        Survey.objects.bulk_update(sent, ["token_hash"])
     return to_send
 
 
+PLACEHOLDER = "TOKEN"
+
+
+@lru_cache(maxsize=64)
+def _url_pattern_cached(name: str, locale: str, site_url: str) -> str:
+    with translation.override(locale):
+        return site_url + reverse(name, kwargs={"token": PLACEHOLDER})
+
+
+def _url_pattern(name: str, locale: str) -> str:
+    """The absolute URL of `name` in `locale` with PLACEHOLDER for the token (reversed once, not per email)."""
+    return _url_pattern_cached(name, locale, settings.SITE_URL)
+
+
 def survey_url(survey: Survey, signed: str) -> str:
-    with translation.override(survey.locale):
-        return settings.SITE_URL + reverse("surveys:answer", kwargs={"token": signed})
+    return _url_pattern("surveys:answer", survey.locale).replace(PLACEHOLDER, signed)
 
 
 def _email(survey: Survey, signed: str, config):
     with translation.override(survey.locale):
         url = survey_url(survey, signed)
-        unsubscribe = settings.SITE_URL + reverse(
-            "surveys:unsubscribe", kwargs={"token": unsubscribe_token(survey.customer.public_id)}
+        unsubscribe = _url_pattern("surveys:unsubscribe", survey.locale).replace(
+            PLACEHOLDER, unsubscribe_token(survey.customer.public_id)
         )
         if survey.kind == SurveyKind.POST_PURCHASE:
             scores = [(score, f"{url}?nps={score}") for score in range(11)]

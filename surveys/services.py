@@ -103,8 +103,8 @@ def _answered(survey: Survey) -> SurveyResponse | None:
     return SurveyResponse.objects.select_for_update().filter(survey=survey).first()
 
 
-def _response_new(survey: Survey, *, nps: int | None, csat: int | None) -> SurveyResponse:
-    scale = survey_settings().rating_scale if survey.kind == SurveyKind.TICKET else ""
+def _response_new(survey: Survey, config, *, nps: int | None, csat: int | None) -> SurveyResponse:
+    scale = config.rating_scale if survey.kind == SurveyKind.TICKET else ""
     response = SurveyResponse.objects.create(
         survey=survey,
         kind=survey.kind,
@@ -120,9 +120,9 @@ def _response_new(survey: Survey, *, nps: int | None, csat: int | None) -> Surve
     return response
 
 
-def _binary(csat: int | None, survey: Survey) -> int | None:
+def _binary(csat: int | None, survey: Survey, config) -> int | None:
     """On the good-or-bad scale only 1 (bad) and 5 (good) exist."""
-    binary = survey.kind == SurveyKind.TICKET and survey_settings().rating_scale == RatingScale.BINARY
+    binary = survey.kind == SurveyKind.TICKET and config.rating_scale == RatingScale.BINARY
     if csat is not None and binary and csat not in (1, CSAT_MAX):
         raise SurveyError(SurveyErrorCode.SCORE_OUT_OF_RANGE, low=1, high=CSAT_MAX)
     return csat
@@ -133,14 +133,15 @@ def survey_score(*, survey: Survey, nps: int | None = None, csat: int | None = N
     """Record the score a link was clicked with; a survey already scored keeps its first answer."""
     _check_range(nps, NPS_MAX)
     _check_range(csat, CSAT_MAX, low=1)
-    csat = _binary(csat, survey)
+    config = survey_settings()
+    csat = _binary(csat, survey, config)
     existing = _answered(survey)
     if existing is not None:
         if existing.completed_at is not None:
             raise SurveyError(SurveyErrorCode.ALREADY_ANSWERED)
         return existing
-    response = _response_new(survey, nps=nps, csat=csat)
-    followups.follow_up_for_scores(response)
+    response = _response_new(survey, config, nps=nps, csat=csat)
+    followups.follow_up_for_scores(response, config)
     return response
 
 
@@ -177,7 +178,8 @@ def survey_complete(
     """Finish the answer: the comment and the questions not yet scored. Only once."""
     _check_range(nps, NPS_MAX)
     _check_range(csat, CSAT_MAX, low=1)
-    csat, comment = _binary(csat, survey), _clean_comment(comment)
+    config = survey_settings()
+    csat, comment = _binary(csat, survey, config), _clean_comment(comment)
     reasons = _exit_reasons(survey, exit_reasons)
     response = _answered(survey)
     if response is not None and response.completed_at is not None:
@@ -187,14 +189,14 @@ def survey_complete(
             raise SurveyError(SurveyErrorCode.NOT_ANSWERED)
         if survey.kind == SurveyKind.TICKET and csat is None:
             raise SurveyError(SurveyErrorCode.NOT_ANSWERED)
-        response = _response_new(survey, nps=nps, csat=csat)
+        response = _response_new(survey, config, nps=nps, csat=csat)
     elif csat is not None and response.csat is None:
         response.csat = csat
     response.comment, response.would_return = comment, would_return
     response.completed_at = timezone.now()
     response.save(update_fields=["csat", "comment", "would_return", "completed_at"])
     response.exit_reasons.set(reasons)
-    followups.follow_up_for_answer(response, reasons)
+    followups.follow_up_for_answer(response, reasons, config)
     return response
 
 
