@@ -20,3 +20,11 @@ class ChatConfig(AppConfig):
                 order=20,
             )
         )
+
+        from helpdesk.reports.registry import ReportSection, sla_section_register
+
+        from .report_rows import chat_sla_context
+
+        sla_section_register(
+            ReportSection(key="chats", template="chat/reports/_sla_section.html", context=chat_sla_context)
+        )

@@ -9,6 +9,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from helpdesk.core import views as core_views
+from kb import views as kb_views
 
 handler400 = "helpdesk.core.views.bad_request"
 handler403 = "helpdesk.core.views.permission_denied"
@@ -29,6 +30,8 @@ urlpatterns = [
     path("cms/login/", staff_sign_in),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # One address for every language: the beacon sends the article's language in its events.
+    path("kb/beacon", kb_views.article_beacon, name="kb_beacon"),
 ]
 
 urlpatterns += i18n_patterns(
@@ -40,6 +43,7 @@ urlpatterns += i18n_patterns(
     path("staff/chat/transcripts/", include("chat.transcript_urls")),
     path("staff/chat/", include("chat.staff_urls")),
     path("staff/surveys/", include("surveys.staff_urls")),
+    path("staff/reports/", include("helpdesk.reports.urls")),
     path("account/credit/", include("helpdesk.credits.urls")),
     path("account/", include("helpdesk.customers.urls")),
     path("support/", include("helpdesk.tickets.urls")),

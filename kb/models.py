@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -273,3 +274,53 @@ class ArticleVote(models.Model):
 
     def __str__(self):
         return f"{self.article_id} {self.locale} {'+' if self.helpful else '-'}"
+
+
+class ArticleEventKind(models.TextChoices):
+    VIEW = "view", _("view")
+    ENGAGED = "engaged", _("engaged time")
+    SCROLL = "scroll", _("scroll depth")
+    NEXT = "next", _("next action")
+    VOTE = "vote", _("helpful vote")
+    CONTACT = "contact", _("contact")
+
+
+class NextKind(models.TextChoices):
+    ARTICLE = "article", _("another article")
+    SEARCH = "search", _("search")
+    CHAT = "chat", _("chat")
+    TICKET = "ticket", _("ticket")
+
+
+class ArticleEvent(models.Model):
+    """One raw reading event from the article beacon (docs/analytics.md); no personal data."""
+
+    session = models.CharField(_("anonymous session"), max_length=36)
+    article = models.ForeignKey(
+        ArticlePage,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("article"),
+    )
+    locale = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    kind = models.CharField(_("kind"), max_length=10, choices=ArticleEventKind.choices)
+    # Engaged seconds, scroll percent, or 1/0 for a helpful vote; empty for the other kinds.
+    value = models.PositiveIntegerField(_("value"), null=True, blank=True)
+    next_kind = models.CharField(_("next action"), max_length=10, choices=NextKind.choices, blank=True)
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    day = models.DateField(_("day"))  # indexed first in (day, article, kind) for the daily roll-ups
+
+    class Meta:
+        verbose_name = _("article event")
+        verbose_name_plural = _("article events")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["day", "article", "kind"]),
+            models.Index(fields=["session", "created_at"]),
+            models.Index(fields=["created_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.session} {self.kind} {self.article_id}"

@@ -1,8 +1,13 @@
 """Write path for the knowledge base's own records."""
 
-from django.db import transaction
+from datetime import timedelta
 
-from .models import ArticleVote, SearchQuery
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from .beacon import BeaconEvent
+from .models import ArticleEvent, ArticlePage, ArticleVote, SearchQuery
 
 MAX_LOGGED_QUERY = 200
 
@@ -25,3 +30,35 @@ def article_vote_record(*, article, helpful: bool, reason: str = "", comment: st
         reason="" if helpful else reason,
         comment="" if helpful else comment,
     )
+
+
+@transaction.atomic
+def article_events_record(*, session: str, events: list[BeaconEvent]) -> list[ArticleEvent]:
+    """Store one beacon batch; events for pages that are not live public articles are dropped."""
+    wanted = {event.article_id for event in events if event.article_id is not None}
+    locales = dict(ArticlePage.objects.live().public().filter(pk__in=wanted).values_list("pk", "locale__language_code"))
+    now = timezone.now()
+    rows = [
+        ArticleEvent(
+            session=session,
+            article_id=event.article_id,
+            # An article's events count in the article's own language, whatever the page claimed.
+            locale=locales.get(event.article_id, event.locale),
+            kind=event.kind,
+            value=event.value,
+            next_kind=event.next_kind,
+            created_at=now,
+            day=timezone.localdate(now),
+        )
+        for event in events
+        if event.article_id is None or event.article_id in locales
+    ]
+    return ArticleEvent.objects.bulk_create(rows)
+
+
+@transaction.atomic
+def article_events_purge(*, keep_days: int | None = None) -> int:
+    """Delete beacon events older than the retention period (HELPDESK_KB_EVENTS_KEEP_DAYS)."""
+    days = settings.HELPDESK_KB_EVENTS_KEEP_DAYS if keep_days is None else keep_days
+    deleted, _by_model = ArticleEvent.objects.filter(created_at__lt=timezone.now() - timedelta(days=days)).delete()
+    return deleted

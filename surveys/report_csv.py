@@ -1,42 +1,16 @@
-"""The survey reports as CSV files a spreadsheet opens as they are, Persian and Arabic included.
+"""The survey reports as CSV rows; helpdesk.core.csvfile writes them safely for spreadsheets."""
 
-The file starts with a byte-order mark, without which Excel reads UTF-8 as a legacy code page.
-Text cells that a spreadsheet would run as a formula (customers write the comments) get a
-leading apostrophe; numbers are written as numbers.
-"""
-
-import csv
-from collections.abc import Iterable
 from datetime import date
 
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from helpdesk.core.csvfile import csv_response, safe_cell
 from helpdesk.core.dates import format_month
 
 from . import reports
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value):
-    """A cell as written: None empty, formula-like text defused, everything else as it is."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return f"'{value}"
-    return value
-
-
-def csv_response(filename: str, header: list, rows: Iterable[list]) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    for row in [header, *rows]:
-        writer.writerow([safe_cell(cell) for cell in row])
-    return response
+__all__ = ["EXPORTS", "csv_response", "safe_cell"]
 
 
 def _month_cells(month: date) -> list:

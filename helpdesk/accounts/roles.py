@@ -74,6 +74,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "surveys.add_exitreason",
         "surveys.change_exitreason",
         "surveys.view_survey",
+        "reports.view_reports",
     },
 }
 

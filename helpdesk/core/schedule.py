@@ -21,4 +21,5 @@ JOBS = [
     PeriodicJob("purge_orphan_attachments", every_seconds=3600),  # files left by rolled-back uploads
     PeriodicJob("expire_credit", every_seconds=900),  # goodwill credit past its use-by date
     PeriodicJob("send_surveys", every_seconds=60),  # post-purchase surveys and ticket ratings that are due
+    PeriodicJob("purge_kb_events", every_seconds=86400),  # KB beacon events past HELPDESK_KB_EVENTS_KEEP_DAYS
 ]

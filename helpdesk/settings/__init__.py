@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "helpdesk.sla",
     "helpdesk.tickets",
     "helpdesk.credits",
+    "helpdesk.reports",
     "helpdesk.api",
     "kb",
     "chat",
@@ -250,6 +251,10 @@ HELPDESK_ATTACHMENT_MAX_BYTES = env_int("HELPDESK_ATTACHMENT_MAX_BYTES", 10 * 10
 HELPDESK_MESSAGE_MAX_CHARS = env_int("HELPDESK_MESSAGE_MAX_CHARS", 50_000)
 HELPDESK_TICKET_REQUEST_MAX_AGE = env_int("HELPDESK_TICKET_REQUEST_MAX_AGE", 24 * 3600)
 HELPDESK_SLA_WARNING_MINUTES = env_int("HELPDESK_SLA_WARNING_MINUTES", 30)
+# Knowledge-base reading analytics (docs/analytics.md): raw beacon events kept this many days,
+# and a single article view engaged for less than this many seconds counts as a bounce.
+HELPDESK_KB_EVENTS_KEEP_DAYS = env_int("HELPDESK_KB_EVENTS_KEEP_DAYS", 90)
+HELPDESK_KB_BOUNCE_SECONDS = env_int("HELPDESK_KB_BOUNCE_SECONDS", 10)
 # How long a credit redemption waits for a balance another request holds before answering 409 `busy`.
 HELPDESK_CREDIT_LOCK_WAIT_MS = env_int("HELPDESK_CREDIT_LOCK_WAIT_MS", 2000)
 HELPDESK_CREDIT_TEXT_MAX_CHARS = 2000

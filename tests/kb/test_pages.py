@@ -68,9 +68,11 @@ def test_article_page_shows_breadcrumbs_summary_body_and_help(client):
     assert "<h1>Gift wrapping</h1>" in html and "Wrapped with care." in html
     assert "<strong>Gift wrap</strong>" in html
     assert "Still need help?" in html
-    # Readable before any script runs: the only script is the chat widget's loader, loaded async.
-    scripts = html.split("<script")[1:]
-    assert len(scripts) == 1 and "widget/loader.js" in scripts[0] and " async " in scripts[0]
+    # Readable before any script runs: the only scripts are the reading beacon (deferred) and the
+    # chat widget's loader (async).
+    beacon, loader = html.split("<script")[1:]
+    assert "js/kb-beacon.js" in beacon and " defer " in beacon
+    assert "widget/loader.js" in loader and " async " in loader
 
 
 def test_a_long_article_gets_a_table_of_contents_with_working_anchors(client):

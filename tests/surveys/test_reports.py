@@ -11,11 +11,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
 
 from helpdesk.core.charts import bar_chart, column_chart
+from helpdesk.core.csvfile import safe_cell
 from helpdesk.core.dates import JALALI
 from helpdesk.tickets.services import ticket_create
 from surveys import reports
 from surveys.models import ExitReason, SkipReason, Survey, SurveyKind, SurveyResponse, SurveyStatus
-from surveys.report_csv import safe_cell
 from tests.helpdesk.permissions import FORBIDDEN, OK, STAFF_SIGN_IN, Row, cases, check_row
 
 pytestmark = pytest.mark.django_db

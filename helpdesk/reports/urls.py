@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("sla/", views.sla_page, name="sla"),
+    path("sla/breaches/", views.sla_breaches, name="sla_breaches"),
+    path("sla/tickets.csv", views.sla_csv, name="sla_csv"),
+]

@@ -1,0 +1,122 @@
+"""Managers' SLA report, mounted at /<lang>/staff/reports/: the page, the breaching tickets, the CSV."""
+
+from datetime import date
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from helpdesk.accounts.decorators import staff_permission_required
+from helpdesk.core.charts import bar_chart, column_chart
+from helpdesk.core.csvfile import csv_response
+from helpdesk.core.dates import calendar_for, format_local_date, format_month, month_start
+from helpdesk.core.period import PeriodForm
+
+from . import sla
+from .forms import BreachFilterForm
+from .registry import sla_sections
+from .sla_csv import sla_ticket_rows
+
+REPORTS_PERMISSION = "reports.view_reports"  # the Manager role holds it (helpdesk/accounts/roles.py)
+BREACHES_PER_PAGE = 25
+DAYS_BEFORE_MONTHS = 62  # a longer period reads better month by month
+
+
+def _period(request) -> tuple[PeriodForm, str]:
+    calendar = calendar_for()
+    return PeriodForm(request.GET, today=timezone.localdate(), calendar=calendar, default_months=1), calendar
+
+
+def _volume(start: date, end: date, calendar: str) -> tuple[list, bool]:
+    points = sla.daily_volume(start, end)
+    if (end - start).days < DAYS_BEFORE_MONTHS:
+        return points, False
+    return sla.fold_volume(points, lambda day: month_start(day, calendar)), True
+
+
+def _point_label(day: date, monthly: bool) -> str:
+    return format_month(day, short=True) if monthly else format_local_date(day)
+
+
+def _charts(report: sla.SlaReport, volume: list, monthly: bool) -> dict:
+    rtl = translation.get_language_bidi()
+    rates = [(row.label, row.first_response.percent) for row in report.by_priority]
+    return {
+        "created": column_chart(
+            [(_point_label(p.day, monthly), p.created) for p in volume], title=_("Tickets created"), rtl=rtl
+        ),
+        "backlog": column_chart(
+            [(_point_label(p.day, monthly), p.backlog) for p in volume], title=_("Unsolved tickets"), rtl=rtl
+        ),
+        "priority": bar_chart(
+            rates,
+            title=_("First response breached, by priority"),
+            rtl=rtl,
+            value_format=lambda value: f"{value}%",
+            maximum=100,
+        ),
+    }
+
+
+def _links(start: date, end: date) -> dict:
+    period = urlencode({"from": start.isoformat(), "to": end.isoformat()})
+    return {"period": period}
+
+
+@require_safe
+@staff_permission_required(REPORTS_PERMISSION)
+def sla_page(request):
+    period, calendar = _period(request)
+    context = {"period_form": period}
+    if not period.is_valid():
+        return render(request, "reports/sla.html", context, status=400)
+    start, end = period.cleaned_data["start"], period.cleaned_data["end"]
+    report = sla.sla_report(start, end)
+    volume, monthly = _volume(start, end, calendar)
+    context |= {
+        "start": start,
+        "end": end,
+        "report": report,
+        "total_rows": [report.total],
+        "volume": volume,
+        "monthly": monthly,
+        "charts": _charts(report, volume, monthly),
+        "sections": sla_sections(*sla.period_bounds(start, end)),
+        **_links(start, end),
+    }
+    return render(request, "reports/sla.html", context)
+
+
+@require_safe
+@staff_permission_required(REPORTS_PERMISSION)
+def sla_breaches(request):
+    period, _calendar = _period(request)
+    filters = BreachFilterForm(request.GET)
+    context = {"period_form": period, "filter_form": filters}
+    if not (period.is_valid() and filters.is_valid()):
+        return render(request, "reports/sla_breaches.html", context, status=400)
+    start, end = period.cleaned_data["start"], period.cleaned_data["end"]
+    tickets = sla.breaching_tickets(start, end, **filters.filters())
+    query = {"from": start.isoformat(), "to": end.isoformat(), **filters.query()}
+    context |= {
+        "start": start,
+        "end": end,
+        "tickets": Paginator(tickets, BREACHES_PER_PAGE).get_page(request.GET.get("page")),
+        "query": urlencode(query),
+        **_links(start, end),
+    }
+    return render(request, "reports/sla_breaches.html", context)
+
+
+@require_safe
+@staff_permission_required(REPORTS_PERMISSION)
+def sla_csv(request):
+    period, _calendar = _period(request)
+    if not period.is_valid():
+        return sla_page(request)  # the page says what to correct
+    start, end = period.cleaned_data["start"], period.cleaned_data["end"]
+    header, rows = sla_ticket_rows(start, end)
+    return csv_response(f"sla-tickets-{start.isoformat()}-{end.isoformat()}.csv", header, rows)
