@@ -100,30 +100,30 @@ def _decide(batch: list[Survey], now, report: SendReport) -> list[tuple[Survey, 
     return to_send
 
 
-PLACEHOLDER = "TOKEN"
+LINK_SLOT = "slot"
 
 
 @lru_cache(maxsize=64)
-def _url_pattern_cached(name: str, locale: str, site_url: str) -> str:
+def _url_halves(name: str, locale: str, site_url: str) -> tuple[str, str]:
     with translation.override(locale):
-        return site_url + reverse(name, kwargs={"token": PLACEHOLDER})
+        before, after = reverse(name, kwargs={"token": LINK_SLOT}).rsplit(LINK_SLOT, 1)
+    return site_url + before, after
 
 
-def _url_pattern(name: str, locale: str) -> str:
-    """The absolute URL of `name` in `locale` with PLACEHOLDER for the token (reversed once, not per email)."""
-    return _url_pattern_cached(name, locale, settings.SITE_URL)
+def _link(name: str, locale: str, token: str) -> str:
+    """The absolute URL of `name` in `locale` for `token` (the path is reversed once, not per email)."""
+    before, after = _url_halves(name, locale, settings.SITE_URL)
+    return before + token + after
 
 
 def survey_url(survey: Survey, signed: str) -> str:
-    return _url_pattern("surveys:answer", survey.locale).replace(PLACEHOLDER, signed)
+    return _link("surveys:answer", survey.locale, signed)
 
 
 def _email(survey: Survey, signed: str, config):
     with translation.override(survey.locale):
         url = survey_url(survey, signed)
-        unsubscribe = _url_pattern("surveys:unsubscribe", survey.locale).replace(
-            PLACEHOLDER, unsubscribe_token(survey.customer.public_id)
-        )
+        unsubscribe = _link("surveys:unsubscribe", survey.locale, unsubscribe_token(survey.customer.public_id))
         if survey.kind == SurveyKind.POST_PURCHASE:
             scores = [(score, f"{url}?nps={score}") for score in range(11)]
         elif config.rating_scale == RatingScale.BINARY:
