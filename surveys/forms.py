@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk.tickets.staff_forms import ascii_digits
+from helpdesk.core.digits import ascii_digits
 
 from .models import CSAT_MAX, NPS_MAX, RatingScale, SurveyKind, WouldReturn
 from .selectors import exit_reasons_offered

@@ -4,8 +4,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.core.digits import ascii_digits
 from helpdesk.core.period import PeriodForm
-from helpdesk.tickets.staff_forms import ascii_digits
 
 from .models import NPS_MAX, SurveyKind
 

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.core.dates import months_back
-from helpdesk.tickets.staff_forms import ascii_digits
+from helpdesk.core.digits import ascii_digits
 
 DEFAULT_MONTHS = 12
 MAX_DAYS = 5 * 366

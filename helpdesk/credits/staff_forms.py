@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk.tickets.staff_forms import ascii_digits
+from helpdesk.core.digits import ascii_digits
 
 from .models import CreditLimit, CreditReason
 from .money import KNOWN_CURRENCIES

@@ -11,13 +11,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from helpdesk.core.digits import ascii_digits
 from helpdesk.orders.models import Order
 
 from .models import Channel, Macro, Priority, Status, Tag, Team, Ticket
 from .selectors import InboxFilters, InboxView
 
 # Every input accepts Persian (۰-۹) and Arabic-Indic (٠-٩) digits as well as ASCII ones.
-ASCII_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 MAX_BULK = 100
 TAG_MAX = Tag._meta.get_field("name").max_length
 _TAG = re.compile(r"^[-\w]+\Z")
@@ -32,10 +32,6 @@ VIEW_LABELS = {
 }
 # What an agent may set by hand: "new" only ever comes from the customer.
 SETTABLE_STATUSES = [(value, label) for value, label in Status.choices if value != Status.NEW]
-
-
-def ascii_digits(value: str) -> str:
-    return (value or "").translate(ASCII_DIGITS)
 
 
 def ticket_number(value: str) -> int | None:
