@@ -14,7 +14,7 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 class Measurement:
     latencies: list[float] = field(default_factory=list)  # seconds, one per answered request
     statuses: Counter = field(default_factory=Counter)
-    errors: int = 0  # no answer, or an answer other than 200
+    errors: int = 0  # no answer, or an answer other than the expected status
     elapsed: float = 0.0
 
     @property
@@ -34,8 +34,21 @@ class Measurement:
         return ordered[rank - 1] * 1000
 
 
-def measure(*, host: str, port: int, path: str, clients: int, requests: int, max_seconds: float) -> Measurement:
-    """Send `requests` GETs from `clients` keep-alive connections, stopping early at `max_seconds`."""
+def measure(
+    *,
+    host: str,
+    port: int,
+    path: str,
+    clients: int,
+    requests: int,
+    max_seconds: float,
+    ok_status: int = 200,
+    make_request=None,
+) -> Measurement:
+    """Send `requests` GETs from `clients` keep-alive connections, stopping early at `max_seconds`.
+
+    `make_request(n)`, if given, returns the n-th request instead as (method, path, body, headers).
+    """
     if host not in LOOPBACK:
         raise ValueError(f"Benchmarks only load servers on this machine, not {host!r}.")
     result = Measurement()
@@ -44,21 +57,22 @@ def measure(*, host: str, port: int, path: str, clients: int, requests: int, max
     start = threading.Barrier(clients + 1)
     deadline = 0.0
 
-    def take_turn() -> bool:
+    def take_turn() -> int | None:
         nonlocal issued
         with lock:
             if issued >= requests or time.perf_counter() >= deadline:
-                return False
+                return None
             issued += 1
-            return True
+            return issued - 1
 
     def client() -> None:
         conn = http.client.HTTPConnection(host, port, timeout=30)
         start.wait()
-        while take_turn():
+        while (turn := take_turn()) is not None:
+            method, target, body, extra = make_request(turn) if make_request else ("GET", path, None, {})
             began = time.perf_counter()
             try:
-                conn.request("GET", path, headers={"Host": "localhost", "Accept-Language": "en"})
+                conn.request(method, target, body=body, headers={"Host": "localhost", "Accept-Language": "en", **extra})
                 response = conn.getresponse()
                 response.read()
                 status: int | str = response.status
@@ -72,7 +86,7 @@ def measure(*, host: str, port: int, path: str, clients: int, requests: int, max
                 result.statuses[status] += 1
                 if status != "no answer":
                     result.latencies.append(took)
-                if status != 200:
+                if status != ok_status:
                     result.errors += 1
         conn.close()
 

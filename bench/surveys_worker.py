@@ -14,7 +14,7 @@ import time
 from datetime import timedelta
 from decimal import Decimal
 
-from .workers import setup_django, time_calls, worker_parser, write_result
+from .workers import QueryCount, setup_django, time_calls, worker_parser, write_result
 
 CHUNK = 5_000
 LOCALES = ("en", "en", "fa", "ar")  # half of the customers in English, as in the inbox data set
@@ -26,17 +26,6 @@ def parse(argv=None) -> argparse.Namespace:
     parser = worker_parser("python -m bench.surveys_worker", __doc__)
     parser.add_argument("--surveys", type=int, required=True)
     return parser.parse_args(argv)
-
-
-class QueryCount:
-    """A database execute wrapper counting statements (cheaper than DEBUG's query log)."""
-
-    def __init__(self):
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
 
 
 def _delivered_orders(count: int, prefix: str, *, delivered_at, locales=LOCALES) -> list:

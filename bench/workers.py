@@ -101,6 +101,17 @@ def run_worker(options, database_url: str, *, name: str, args: list[str], what: 
         return json.loads(out.read_text(encoding="utf-8"))
 
 
+class QueryCount:
+    """A database execute wrapper counting statements (cheaper than DEBUG's query log)."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
 def percentile(samples: list[float], fraction: float) -> float:
     """The nearest-rank percentile of samples in seconds, in milliseconds (0 without samples)."""
     if not samples:

@@ -16,6 +16,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from kb.beacon import SESSION_PATTERN
+
 from .bot import Button
 from .errors import MESSAGES as CHAT_MESSAGES
 from .errors import ChatErrorCode
@@ -145,6 +147,11 @@ def _nullable(check: Check) -> Check:
     return lambda value: None if value is None else check(value)
 
 
+def _kb_session(value) -> str:
+    # Only a statistic (docs/analytics.md): a malformed one is dropped, never a reason to refuse the hello.
+    return value if isinstance(value, str) and SESSION_PATTERN.fullmatch(value) else ""
+
+
 @dataclass(frozen=True)
 class Key:
     check: Check
@@ -166,6 +173,7 @@ VISITOR_SCHEMAS: Mapping[str, Mapping[str, Key]] = {
         "locale": Key(_text(16), required=False, default=""),
         "identity": Key(_nullable(_text(MAX_IDENTITY)), required=False, default=""),
         "origin": Key(_nullable(_text(MAX_ORIGIN)), required=False, default=""),
+        "kb_session": Key(_kb_session, required=False, default=""),
     },
     "message": {"client_id": Key(_client_id), "body": Key(_body)},
     "sync": {"last_seq": Key(_seq)},

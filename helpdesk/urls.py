@@ -43,6 +43,7 @@ urlpatterns += i18n_patterns(
     path("staff/chat/transcripts/", include("chat.transcript_urls")),
     path("staff/chat/", include("chat.staff_urls")),
     path("staff/surveys/", include("surveys.staff_urls")),
+    path("staff/reports/kb/", include("kb.staff_urls")),
     path("staff/reports/", include("helpdesk.reports.urls")),
     path("account/credit/", include("helpdesk.credits.urls")),
     path("account/", include("helpdesk.customers.urls")),

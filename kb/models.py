@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -16,6 +16,7 @@ from wagtail.url_routing import RouteResult
 
 from .blocks import ArticleBodyBlock, FAQItemsBlock, anchor_for
 from .documents import ArticleDocument
+from .panels import reader_analytics_tab
 
 EXTERNAL_ID_LENGTH = 100
 
@@ -27,6 +28,8 @@ class SearchQuery(models.Model):
     locale = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
     result_count = models.PositiveIntegerField(_("results"))
     source = models.CharField(_("source"), max_length=20, default="web")  # web, api, widget, bot
+    # Result links followed from the results page (web searches only; see kb.search_views).
+    clicks = models.PositiveIntegerField(_("clicks"), default=0)
     created_at = models.DateTimeField(_("searched at"), auto_now_add=True, db_index=True)
 
     class Meta:
@@ -154,6 +157,14 @@ class ArticlePage(ExternalIdMixin, Page):  # noqa: DJ008 - Page's __str__ is the
             heading=_("Help centre"),
         ),
     ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Content")),
+            ObjectList(promote_panels, heading=_("Promote")),
+            ObjectList(Page.settings_panels, heading=_("Settings")),
+            reader_analytics_tab(),
+        ]
+    )
     search_fields = [
         *Page.search_fields,
         index.SearchField("summary"),
@@ -324,3 +335,66 @@ class ArticleEvent(models.Model):
 
     def __str__(self):
         return f"{self.session} {self.kind} {self.article_id}"
+
+
+class ArticleDaily(models.Model):
+    """One article's reading figures for one local day, in its language (docs/analytics.md, "Roll-ups").
+
+    Built only by kb.rollups from the raw ArticleEvent rows, replaced whole for a day each time
+    that day is rolled up again; the dashboard and the reports read these rows, never raw events.
+    A session counts on the day of its first view of the article.
+    """
+
+    day = models.DateField(_("day"))
+    article = models.ForeignKey(ArticlePage, on_delete=models.CASCADE, related_name="daily", verbose_name=_("article"))
+    locale = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    views = models.PositiveIntegerField(_("views"), default=0)  # view events
+    sessions = models.PositiveIntegerField(_("article sessions"), default=0)  # sessions that viewed it
+    bounces = models.PositiveIntegerField(_("bounced sessions"), default=0)
+    engaged_seconds = models.PositiveBigIntegerField(_("engaged seconds"), default=0)  # summed over sessions
+    # Sessions by dwell time (engaged seconds in the session on this article), counted in the
+    # buckets of kb.rollups.DWELL_EDGES, so a median over any range of days can be read back.
+    dwell_histogram = models.JSONField(_("dwell time histogram"), default=list)
+    scroll_sum = models.PositiveBigIntegerField(_("deepest scroll, summed"), default=0)  # % per session
+    scroll_sessions = models.PositiveIntegerField(_("sessions that scrolled"), default=0)
+    votes = models.PositiveIntegerField(_("votes"), default=0)
+    helpful_votes = models.PositiveIntegerField(_("helpful votes"), default=0)
+    contact_after = models.PositiveIntegerField(_("sessions that contacted us"), default=0)
+    # Deflection is attributed to the last article of a session; last_sessions is its denominator.
+    last_sessions = models.PositiveIntegerField(_("sessions ending here"), default=0)
+    deflected = models.PositiveIntegerField(_("deflected sessions"), default=0)
+    built_at = models.DateTimeField(_("built at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("article day")
+        verbose_name_plural = _("article days")
+        ordering = ["-day"]
+        constraints = [models.UniqueConstraint(fields=["day", "article", "locale"], name="kb_article_daily_unique")]
+        indexes = [models.Index(fields=["locale", "day"])]
+
+    def __str__(self):
+        return f"{self.day} {self.article_id} {self.locale}"
+
+
+class SearchDaily(models.Model):
+    """Searches for one query (as normalised for search) in one language on one local day."""
+
+    day = models.DateField(_("day"))
+    locale = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    query = models.CharField(_("query"), max_length=200)  # the normalised form, what the index matched
+    example = models.CharField(_("as typed"), max_length=200)  # the most frequent spelling that day
+    searches = models.PositiveIntegerField(_("searches"), default=0)
+    no_results = models.PositiveIntegerField(_("searches with no results"), default=0)
+    # Searches with results of which none was clicked; counted only where clicks are recorded.
+    no_click = models.PositiveIntegerField(_("searches with no click"), default=0)
+    built_at = models.DateTimeField(_("built at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("search day")
+        verbose_name_plural = _("search days")
+        ordering = ["-day"]
+        constraints = [models.UniqueConstraint(fields=["day", "locale", "query"], name="kb_search_daily_unique")]
+        indexes = [models.Index(fields=["locale", "day"])]
+
+    def __str__(self):
+        return f"{self.day} {self.locale} {self.query}"

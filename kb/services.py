@@ -4,10 +4,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
-from .beacon import BeaconEvent
-from .models import ArticleEvent, ArticlePage, ArticleVote, SearchQuery
+from .beacon import NEXT_CHOICES, SESSION_PATTERN, BeaconEvent
+from .models import ArticleEvent, ArticleEventKind, ArticlePage, ArticleVote, SearchQuery
 
 MAX_LOGGED_QUERY = 200
 
@@ -18,6 +19,11 @@ def search_query_record(*, query: str, locale: str, result_count: int, source: s
     return SearchQuery.objects.create(
         query=query.strip()[:MAX_LOGGED_QUERY], locale=locale, result_count=result_count, source=source
     )
+
+
+def search_click_record(*, search_id: int) -> bool:
+    """Count one result followed from a web search's results page; False when the search is gone."""
+    return bool(SearchQuery.objects.filter(pk=search_id).update(clicks=F("clicks") + 1))
 
 
 @transaction.atomic
@@ -62,3 +68,25 @@ def article_events_purge(*, keep_days: int | None = None) -> int:
     days = settings.HELPDESK_KB_EVENTS_KEEP_DAYS if keep_days is None else keep_days
     deleted, _by_model = ArticleEvent.objects.filter(created_at__lt=timezone.now() - timedelta(days=days)).delete()
     return deleted
+
+
+@transaction.atomic
+def article_contact_record(*, session: str, channel: str, locale: str) -> ArticleEvent | None:
+    """Record that a help-centre session reached a person (a ticket or a chat); None for an invalid session id.
+
+    Stored without an article and without anything that names the ticket, the chat or the person.
+    """
+    if channel not in NEXT_CHOICES[ArticleEventKind.CONTACT]:
+        raise ValueError(f"A contact is a chat or a ticket, not {channel!r}.")
+    if not isinstance(session, str) or not SESSION_PATTERN.fullmatch(session):
+        return None
+    now = timezone.now()
+    return ArticleEvent.objects.create(
+        session=session,
+        article=None,
+        locale=locale if locale in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE,
+        kind=ArticleEventKind.CONTACT,
+        next_kind=channel,
+        created_at=now,
+        day=timezone.localdate(now),
+    )

@@ -61,6 +61,11 @@ def _months(start: date, end: date, calendar: str) -> dict[date, Counter]:
 # NPS
 
 
+def net_promoter_score(promoters: int, detractors: int, responses: int) -> int | None:
+    """% promoters − % detractors, from −100 to 100, halves away from zero; None without answers."""
+    return percent(promoters - detractors, responses)
+
+
 @dataclass(frozen=True)
 class NpsMonth:
     month: date | None  # the first day of the month; None for the whole period
@@ -74,8 +79,7 @@ class NpsMonth:
 
     @property
     def nps(self) -> int | None:
-        """% promoters − % detractors, from −100 to 100; None without answers."""
-        return percent(self.promoters - self.detractors, self.responses)
+        return net_promoter_score(self.promoters, self.detractors, self.responses)
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,17 @@
 
 import logging
 from dataclasses import dataclass
+from functools import partial
 
 from channels.db import database_sync_to_async
 from django.conf import settings
+from django.db import transaction
+from django.utils.datastructures import CaseInsensitiveMapping
 
 from helpdesk.customers.session import customer_from_session
+from kb.beacon import opted_out
+from kb.models import NextKind
+from kb.services import article_contact_record
 
 from .. import botflow
 from ..errors import ChatError
@@ -59,7 +65,7 @@ class TooManyConversations(Exception):
 
 
 @database_sync_to_async
-def _open(hello: dict, *, locale: str, session, address: str = "") -> Opened:
+def _open(hello: dict, *, locale: str, session, address: str = "", kb_session: str = "") -> Opened:
     customer, refused = _customer(session, hello["identity"], locale)
     key = hello["visitor_key"]
     conversation = None
@@ -72,6 +78,10 @@ def _open(hello: dict, *, locale: str, session, address: str = "") -> Opened:
             raise TooManyConversations
         origin = hello["origin"] if (hello["origin"] or "").startswith(("https://", "http://")) else ""
         conversation = botflow.conversation_open(visitor_key=key, locale=locale, customer=customer, origin=origin)
+        if kb_session:
+            # A contact for the help-centre session the chat started from (docs/analytics.md); nothing names the chat.
+            record = partial(article_contact_record, session=kb_session, channel=NextKind.CHAT, locale=locale)
+            transaction.on_commit(record, robust=True)
     elif customer is not None and conversation.customer_id is None:
         # An anonymous chat resumed after signing in (or with the shop's token) becomes the customer's.
         conversation = conversation_identify(conversation=conversation, customer=customer)
@@ -138,8 +148,14 @@ class VisitorConsumer(ChatSocket):
     schemas = VISITOR_SCHEMAS
     pk: int | None = None
     public_id: str | None = None
+    untracked = False
 
     async def connect(self):
+        headers = CaseInsensitiveMapping(
+            {name.decode("latin-1"): value.decode("latin-1") for name, value in self.scope["headers"]}
+        )
+        # Do-Not-Track or Global Privacy Control on the handshake: a hello's kb_session is ignored.
+        self.untracked = opted_out(headers)
         await self.accept()
 
     async def _on_hello(self, frame):
@@ -149,8 +165,11 @@ class VisitorConsumer(ChatSocket):
             return
         self.locale = visitor_locale(frame["locale"])
         address = (self.scope.get("client") or ("",))[0] or ""
+        kb_session = "" if self.untracked else frame["kb_session"]
         try:
-            opened = await _open(frame, locale=self.locale, session=self.scope.get("session"), address=address)
+            opened = await _open(
+                frame, locale=self.locale, session=self.scope.get("session"), address=address, kb_session=kb_session
+            )
         except TooManyConversations:
             await self.send_error(SocketErrorCode.RATE_LIMITED)
             await self.close_with(CLOSE_RATE_ABUSE)

@@ -1,4 +1,5 @@
-"""Managers' SLA report, mounted at /<lang>/staff/reports/: the page, the breaching tickets, the CSV."""
+"""Managers' reports, mounted at /<lang>/staff/reports/: the SLA report (the page, the breaching tickets, the
+CSV) and the retention insight (the page and its two CSV files)."""
 
 from datetime import date
 from urllib.parse import urlencode
@@ -15,7 +16,7 @@ from helpdesk.core.csvfile import csv_response
 from helpdesk.core.dates import calendar_for, format_local_date, format_month, month_start
 from helpdesk.core.period import PeriodForm
 
-from . import sla
+from . import retention, sla
 from .forms import BreachFilterForm
 from .registry import sla_sections
 from .sla_csv import sla_ticket_rows
@@ -120,3 +121,88 @@ def sla_csv(request):
     start, end = period.cleaned_data["start"], period.cleaned_data["end"]
     header, rows = sla_ticket_rows(start, end)
     return csv_response(f"sla-tickets-{start.isoformat()}-{end.isoformat()}.csv", header, rows)
+
+
+# Retention insight
+
+
+def _retention_period(request) -> PeriodForm:
+    return PeriodForm(request.GET, today=timezone.localdate(), calendar=calendar_for())
+
+
+def _percent_text(value) -> str:
+    return f"{value}%"
+
+
+def _rate_points(comparison: retention.Comparison) -> list[tuple[str, int | None]]:
+    """Each group's repeat-purchase rate, then each group's exit-survey rate, labelled with their n."""
+    points = []
+    for label, metric in (
+        (_("%(group)s: ordered again (n = %(n)s)"), "repeat_purchase"),
+        (_("%(group)s: exit survey (n = %(n)s)"), "exit_survey"),
+    ):
+        for group in comparison.groups:
+            rate = getattr(group, metric)
+            points.append((label % {"group": group.label, "n": rate.sample}, rate.percent))
+    return points
+
+
+def _comparison_charts(comparison: retention.Comparison, rtl: bool) -> dict:
+    """Both rates of both groups as bars, and each group's NPS as a column (it may be negative)."""
+    title = {"comparison": comparison.title}
+    nps = [(_("%(group)s (n = %(n)s)") % {"group": g.label, "n": g.nps.sample}, g.nps.score) for g in comparison.groups]
+    return {
+        "comparison": comparison,
+        "rates": bar_chart(
+            _rate_points(comparison),
+            title=_("%(comparison)s: rates within 90 days") % title,
+            rtl=rtl,
+            value_format=_percent_text,
+            maximum=100,
+        ),
+        "nps": column_chart(nps, title=_("%(comparison)s: NPS within 90 days") % title, rtl=rtl),
+    }
+
+
+def _credit_chart(report: retention.RetentionReport, rtl: bool):
+    ratios = [(row.currency, None if row.ratio is None else float(row.ratio)) for row in report.credit_return]
+    title = _("Order value per unit of credit granted, by currency")
+    return bar_chart(ratios, title=title, rtl=rtl, value_format="{:.2f}".format)
+
+
+@require_safe
+@staff_permission_required(REPORTS_PERMISSION)
+def retention_page(request):
+    period = _retention_period(request)
+    context = {"period_form": period}
+    if not period.is_valid():
+        return render(request, "reports/retention.html", context, status=400)
+    start, end = period.cleaned_data["start"], period.cleaned_data["end"]
+    report, rtl = retention.retention_report(start, end), translation.get_language_bidi()
+    context |= {
+        "start": start,
+        "end": end,
+        "report": report,
+        "comparisons": [_comparison_charts(comparison, rtl) for comparison in report.comparisons],
+        "credit_chart": _credit_chart(report, rtl),
+        "small_sample": retention.SMALL_SAMPLE,
+        **_links(start, end),
+    }
+    return render(request, "reports/retention.html", context)
+
+
+_RETENTION_EXPORTS = {
+    "groups": lambda start, end: retention.comparison_rows(retention.retention_report(start, end)),
+    "credit": lambda start, end: retention.credit_return_rows(retention.credit_return(start, end)),
+}
+
+
+@require_safe
+@staff_permission_required(REPORTS_PERMISSION)
+def retention_csv(request, export: str):
+    period = _retention_period(request)
+    if not period.is_valid():
+        return retention_page(request)  # the page says what to correct
+    start, end = period.cleaned_data["start"], period.cleaned_data["end"]
+    header, rows = _RETENTION_EXPORTS[export](start, end)
+    return csv_response(f"retention-{export}-{start.isoformat()}-{end.isoformat()}.csv", header, rows)

@@ -255,6 +255,10 @@ HELPDESK_SLA_WARNING_MINUTES = env_int("HELPDESK_SLA_WARNING_MINUTES", 30)
 # and a single article view engaged for less than this many seconds counts as a bounce.
 HELPDESK_KB_EVENTS_KEEP_DAYS = env_int("HELPDESK_KB_EVENTS_KEEP_DAYS", 90)
 HELPDESK_KB_BOUNCE_SECONDS = env_int("HELPDESK_KB_BOUNCE_SECONDS", 10)
+# The help-centre dashboard flags an article "Needs review" when its bounce rate is at least this
+# many percentage points above its category's, over at least this many article sessions.
+HELPDESK_KB_REVIEW_MARGIN = env_int("HELPDESK_KB_REVIEW_MARGIN", 15)
+HELPDESK_KB_REVIEW_MIN_SESSIONS = env_int("HELPDESK_KB_REVIEW_MIN_SESSIONS", 30)
 # How long a credit redemption waits for a balance another request holds before answering 409 `busy`.
 HELPDESK_CREDIT_LOCK_WAIT_MS = env_int("HELPDESK_CREDIT_LOCK_WAIT_MS", 2000)
 HELPDESK_CREDIT_TEXT_MAX_CHARS = 2000

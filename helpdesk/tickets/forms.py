@@ -9,6 +9,7 @@ from django.utils.translation import ngettext_lazy
 from helpdesk.core.dates import format_local_date
 from helpdesk.customers.models import Customer
 from helpdesk.customers.selectors import orders_for_customer
+from kb.beacon import SESSION_PATTERN
 
 from .attachments import MAX_FILES
 from .errors import TicketError, TicketErrorCode
@@ -65,6 +66,21 @@ def _attachments_field() -> MultipleFileField:
     )
 
 
+class KbSessionField(forms.CharField):
+    """The help-centre reading session an article's "Open a ticket" link carried (docs/analytics.md).
+
+    Anything but a well-formed session id is dropped, never shown to the customer as an error.
+    """
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def clean(self, value) -> str:
+        return value if isinstance(value, str) and SESSION_PATTERN.fullmatch(value) else ""
+
+
 class PortalForm(forms.Form):
     """Shows a refused service call as an ordinary form error."""
 
@@ -97,6 +113,7 @@ class TicketForm(PortalForm):
     )
     message = _message_field()
     attachments = _attachments_field()
+    kb_session = KbSessionField()
 
     field_order = ["subject", "order", "message", "attachments"]
 
@@ -118,6 +135,7 @@ class TicketRequestForm(PortalForm):
     )
     subject = forms.CharField(label=_("Subject"), max_length=SUBJECT_MAX, widget=forms.TextInput(attrs={"dir": "auto"}))
     message = _message_field()
+    kb_session = KbSessionField()
 
 
 class ReplyForm(PortalForm):

@@ -1,7 +1,10 @@
 """The customer portal for tickets and the sign-in-free request form."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -11,12 +14,15 @@ from django_ratelimit.decorators import ratelimit
 
 from helpdesk.customers.decorators import customer_required
 from helpdesk.customers.session import customer_sign_in
+from kb.beacon import opted_out
+from kb.models import NextKind
+from kb.services import article_contact_record
 
 from .downloads import attachment_response
 from .errors import TicketError, TicketErrorCode
-from .forms import ReplyForm, TicketForm, TicketRequestForm
+from .forms import KbSessionField, ReplyForm, TicketForm, TicketRequestForm
 from .models import Status, Ticket
-from .requests import ticket_request_confirm, ticket_request_submit
+from .requests import ticket_request_confirm, ticket_request_kb_session_take, ticket_request_submit
 from .selectors import attachment_for_customer, ticket_for_customer, ticket_timeline, tickets_for_customer
 from .services import ticket_create, ticket_reply, ticket_set_status
 
@@ -53,6 +59,25 @@ def _status(form) -> int:
     return 400 if form.errors else 200
 
 
+def _kb_session(request, form=None) -> str:
+    """The help-centre reading session the "Open a ticket" link carried, or the form sent back (docs/analytics.md).
+
+    Empty when the browser asks not to be tracked (Do-Not-Track, Global Privacy Control).
+    """
+    if opted_out(request.headers):
+        return ""
+    if form is not None:
+        return form.cleaned_data["kb_session"]
+    return KbSessionField().clean(request.GET.get("kb_session"))
+
+
+def _contact_on_commit(request, *, session: str, locale: str) -> None:
+    """Count a new ticket as a contact for its reading session, with nothing that names the ticket."""
+    if session and not opted_out(request.headers):
+        record = partial(article_contact_record, session=session, channel=NextKind.TICKET, locale=locale)
+        transaction.on_commit(record, robust=True)  # a lost reading statistic must never fail the ticket
+
+
 @require_safe
 @customer_required
 def portal_list(request):
@@ -67,7 +92,8 @@ def ticket_new(request):
     if request.customer is None:
         return _request_new(request)
     data = (request.POST, request.FILES) if request.method == "POST" else ()
-    form = TicketForm(*data, customer=request.customer, initial={"order": request.GET.get("order", "")[:36]})
+    initial = {"order": request.GET.get("order", "")[:36], "kb_session": _kb_session(request)}
+    form = TicketForm(*data, customer=request.customer, initial=initial)
     if form.is_bound and form.is_valid():
         try:
             ticket = ticket_create(
@@ -81,13 +107,16 @@ def ticket_new(request):
         except TicketError as error:
             form.add_ticket_error(error)
         else:
+            _contact_on_commit(request, session=form.cleaned_data["kb_session"], locale=ticket.locale)
             messages.success(request, _("We've got your message. We will answer here and by email."))
             return redirect("tickets:portal_detail", public_id=ticket.public_id)
     return render(request, "tickets/portal/new.html", {"form": form}, status=_status(form))
 
 
 def _request_new(request):
-    form = TicketRequestForm(request.POST if request.method == "POST" else None)
+    form = TicketRequestForm(
+        request.POST if request.method == "POST" else None, initial={"kb_session": _kb_session(request)}
+    )
     if form.is_bound and form.is_valid():
         try:
             ticket_request_submit(
@@ -96,6 +125,7 @@ def _request_new(request):
                 subject=form.cleaned_data["subject"],
                 body=form.cleaned_data["message"],
                 locale=get_language(),
+                kb_session=_kb_session(request, form),
             )
         except TicketError as error:
             form.add_ticket_error(error)
@@ -118,6 +148,7 @@ def request_confirm(request, token):
         expired = error.code == TicketErrorCode.LINK_EXPIRED
         context = {"error": error.message, "expired": expired}
         return render(request, "tickets/request/confirm_failed.html", context, status=410 if expired else 400)
+    _contact_on_commit(request, session=ticket_request_kb_session_take(token=token), locale=ticket.locale)
     customer_sign_in(request, ticket.customer)
     messages.success(request, _("Thank you for confirming. We've got your message and will answer here and by email."))
     return redirect("tickets:portal_detail", public_id=ticket.public_id)

@@ -6,6 +6,9 @@ form cannot be used to send chosen text to a stranger's inbox.
 A visitor whose address already belongs to a customer gets the ticket on that customer: opening
 the link proves control of the address, the same proof a sign-in link asks for. Otherwise a new
 customer is keyed `email:<address>`, apart from the shop's own external ids.
+
+The help-centre reading session a request came from (docs/analytics.md, "Contact events") waits
+in the cache, beside the request rather than in it, until the link is confirmed or expires.
 """
 
 import hashlib
@@ -13,6 +16,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -44,8 +48,14 @@ def clean_name(value: str) -> str:
 
 
 @transaction.atomic
-def ticket_request_submit(*, email: str, name: str, subject: str, body: str, locale: str) -> TicketRequest:
-    """Keep a request until its address is confirmed, and email the confirmation link on commit."""
+def ticket_request_submit(
+    *, email: str, name: str, subject: str, body: str, locale: str, kb_session: str = ""
+) -> TicketRequest:
+    """Keep a request until its address is confirmed, and email the confirmation link on commit.
+
+    `kb_session`: the help-centre session the visitor came from, handed back once by
+    `ticket_request_kb_session_take` when the link is confirmed.
+    """
     token = secrets.token_urlsafe(32)
     max_age = settings.HELPDESK_TICKET_REQUEST_MAX_AGE
     request = TicketRequest.objects.create(
@@ -57,9 +67,24 @@ def ticket_request_submit(*, email: str, name: str, subject: str, body: str, loc
         token_hash=_hash(token),
         expires_at=timezone.now() + timedelta(seconds=max_age),
     )
+    if kb_session:
+        # robust: losing a reading statistic must not cost the visitor their confirmation email.
+        transaction.on_commit(lambda: cache.set(_kb_session_key(token), kb_session, max_age), robust=True)
     # robust: a mail server that is down is logged; the visitor can send the form again.
     transaction.on_commit(lambda: _send_confirmation(request, token, max_age), robust=True)
     return request
+
+
+def _kb_session_key(token: str) -> str:
+    return f"tickets:request-kb-session:{_hash(token)}"
+
+
+def ticket_request_kb_session_take(*, token: str) -> str:
+    """Return the help-centre session a confirmed request came from ("" if none), and forget it."""
+    key = _kb_session_key(token or "")
+    session = cache.get(key, "")
+    cache.delete(key)
+    return session
 
 
 def _send_confirmation(request: TicketRequest, token: str, max_age: int) -> None:

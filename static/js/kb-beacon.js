@@ -7,6 +7,7 @@
  * Next actions: links marked data-kb-next="article|search|chat|ticket", the chat launcher
  * (data-helpdesk-chat-open), links to search results, body links to other help-centre pages,
  * and search forms (role="search"); a form marked data-kb-vote="1|0" is a helpful vote.
+ * A followed same-site "ticket" link gets ?kb_session=<id>, so the ticket it opens counts as a contact.
  */
 (function () {
   "use strict";
@@ -77,8 +78,13 @@
   });
   window.addEventListener("scroll", function () { active(); measure(); }, { passive: true });
   doc.addEventListener("click", function (event) {
-    var link = event.target.closest && event.target.closest("a[href]");
-    if (link) nextAction(classify(link));
+    var link = event.target.closest && event.target.closest("a[href]"), kind = link && classify(link), url;
+    nextAction(kind);
+    if (kind === "ticket" && link.origin === location.origin) {
+      url = new URL(link.href);
+      url.searchParams.set("kb_session", session);
+      link.href = url;
+    }
   }, true);
   doc.addEventListener("submit", function (event) {
     var form = event.target, vote = form.getAttribute("data-kb-vote");

@@ -21,6 +21,7 @@
 
   const PING_MS = 20000, PONG_MS = 10000, INIT_WAIT_MS = 3000, TYPING_REPEAT_MS = 4000, TYPING_IDLE_MS = 6000;
   const KEY_RE = /^[A-Za-z0-9_-]{20,128}$/;
+  const KB_SESSION_RE = /^[A-Za-z0-9_-]{22,36}$/;
   const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
   const COLOUR_RE = /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i;
   const MAX_ORIGIN = 500, MAX_IDENTITY = 2048;
@@ -69,6 +70,14 @@
 
   function saveOutbox() { save("outbox", state.outbox.length ? JSON.stringify(state.outbox) : null); }
 
+  // The help centre's anonymous reading session in this tab (static/js/kb-beacon.js), so a chat started
+  // after reading counts as a contact (docs/analytics.md). Not sent when the browser asks not to be tracked.
+  function kbSession() {
+    const nav = navigator;
+    if (nav.doNotTrack === "1" || window.doNotTrack === "1" || nav.globalPrivacyControl) return null;
+    try { return stored(window.sessionStorage.getItem("kb-session"), KB_SESSION_RE); } catch (e) { return null; }
+  }
+
   /* ---- the socket ---- */
   function send(frame) {
     const socket = state.socket;
@@ -86,6 +95,8 @@
     };
     if (state.identity) frame.identity = state.identity;
     if (state.page) frame.origin = state.page;
+    const kb = kbSession();
+    if (kb) frame.kb_session = kb;
     send(frame);
   }
 

@@ -1,17 +1,19 @@
 """A reader searches the help centre, opens an article and says it did not help, in English and Persian."""
 
 import re
+import time
 
 import pytest
 from playwright.sync_api import expect
 
 from kb import search
 from kb.indexing import searchable_documents
-from kb.models import ArticleVote, VoteReason
+from kb.models import ArticleEvent, ArticlePage, ArticleVote, VoteReason
 from kb.setup import HOME_TITLES
 from tests.kb.kb_pages import article, import_articles
 
 from .i18n import translated
+from .ticket_helpers import sign_in_customer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -126,3 +128,62 @@ def test_reader_searches_opens_an_article_and_says_it_did_not_help(
     expect(offer.get_by_role("link", name=translated(language, "Open a ticket"), exact=True)).to_be_visible()
     expect(page.locator(".kb-results")).to_have_count(0)
     screenshot(f"kb-no-results-{language}")
+
+
+def _contacts_of(session: str, *, at_least: int) -> list[str]:
+    """The contact events of a reading session, waiting for the ones a server still has to write."""
+    deadline = time.monotonic() + 10
+    while True:
+        kinds = list(ArticleEvent.objects.filter(session=session, kind="contact").values_list("next_kind", flat=True))
+        if len(kinds) >= at_least or time.monotonic() > deadline:
+            return sorted(kinds)
+        time.sleep(0.2)
+
+
+def test_a_reader_who_opens_a_ticket_then_a_chat_counts_two_contacts_for_their_reading_session(
+    page, help_centre, customer_emma
+):
+    wanted = ArticlePage.objects.get(external_id=help_centre["en"]["id"])
+
+    # Given a signed-in customer reading an article
+    sign_in_customer(page, language="en", customer=customer_emma)
+    page.goto(wanted.url)
+    page.wait_for_function("() => sessionStorage.getItem('kb-session')")
+    session = page.evaluate("() => sessionStorage.getItem('kb-session')")
+
+    # When they follow "Open a ticket", the new-ticket form carries their reading session
+    help_aside = page.get_by_role("complementary", name="Still need help?")
+    help_aside.get_by_role("link", name="Open a ticket", exact=True).click()
+    expect(page).to_have_url(re.compile(rf"/en/support/new/\?kb_session={session}$"))
+    expect(page.locator("input[name=kb_session]")).to_have_value(session)
+
+    # And when they send it, the ticket counts as a contact for that session
+    page.get_by_label("Subject", exact=True).fill("My refund has not arrived")
+    page.get_by_label("Your message", exact=True).fill("It has been two weeks.")
+    page.get_by_role("button", name="Send", exact=True).click()
+    expect(page.get_by_text("We've got your message.")).to_be_visible()
+    assert _contacts_of(session, at_least=1) == ["ticket"]
+
+    # When they come back to the article in the same tab and start a chat, that counts too
+    page.goto(wanted.url)
+    page.get_by_role("button", name="Chat with us").click()
+    expect(page.frame_locator('iframe[title="Help chat"]').get_by_role("textbox", name="Your message")).to_be_visible()
+    assert _contacts_of(session, at_least=2) == ["chat", "ticket"]
+
+
+OPT_OUT = "Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', {get: () => true});"
+
+
+def test_a_reader_whose_browser_asks_not_to_be_tracked_is_not_followed_to_the_ticket_form(page, help_centre):
+    wanted = ArticlePage.objects.get(external_id=help_centre["en"]["id"])
+    page.add_init_script(OPT_OUT)
+
+    # Given a reader whose browser sends Global Privacy Control
+    page.goto(wanted.url)
+
+    # When they follow "Open a ticket", nothing of their reading goes with them
+    help_aside = page.get_by_role("complementary", name="Still need help?")
+    help_aside.get_by_role("link", name="Open a ticket", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/en/support/new/$"))
+    expect(page.locator("input[name=kb_session]")).to_have_value("")
+    assert page.evaluate("() => sessionStorage.getItem('kb-session')") is None

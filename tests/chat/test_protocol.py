@@ -37,6 +37,7 @@ def test_a_first_hello_gets_its_defaults():
         "locale": "",
         "identity": "",
         "origin": "",
+        "kb_session": "",
     }
 
 
