@@ -9,6 +9,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from helpdesk.core import views as core_views
+from helpdesk.mailbox.webhooks import mailgun_inbound
 from kb import views as kb_views
 
 handler400 = "helpdesk.core.views.bad_request"
@@ -32,6 +33,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     # One address for every language: the beacon sends the article's language in its events.
     path("kb/beacon", kb_views.article_beacon, name="kb_beacon"),
+    path("email/inbound/mailgun/", mailgun_inbound, name="email_inbound_mailgun"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -35,3 +35,11 @@ class StaffPreferencesForm(forms.Form):
         ),
         required=False,
     )
+    ticket_emails = forms.BooleanField(
+        label=_("Email me customers’ replies"),
+        help_text=_(
+            "When a customer writes on a ticket assigned to me, email me their message; "
+            "I can answer by replying to that email."
+        ),
+        required=False,
+    )

@@ -44,6 +44,15 @@ class User(AbstractUser):
         ),
     )
 
+    ticket_emails = models.BooleanField(
+        _("email me customers’ replies"),
+        default=False,
+        help_text=_(
+            "When a customer writes on a ticket assigned to me, email me their message; "
+            "I can answer by replying to that email."
+        ),
+    )
+
     objects = StaffUserManager()
 
     USERNAME_FIELD = "email"

@@ -30,9 +30,12 @@ def staff_user_ensure(*, email: str, password: str, role: str, full_name: str = 
 
 
 @transaction.atomic
-def staff_preferences_update(*, user: User, preferred_language: str, sla_alert_emails: bool) -> User:
-    """Save what a staff member chose for themselves: the language of their emails and SLA alert emails."""
+def staff_preferences_update(
+    *, user: User, preferred_language: str, sla_alert_emails: bool, ticket_emails: bool = False
+) -> User:
+    """Save what a staff member chose for themselves: the language of their emails, and which emails they get."""
     user.preferred_language = preferred_language
     user.sla_alert_emails = sla_alert_emails
-    user.save(update_fields=["preferred_language", "sla_alert_emails"])
+    user.ticket_emails = ticket_emails
+    user.save(update_fields=["preferred_language", "sla_alert_emails", "ticket_emails"])
     return user

@@ -47,7 +47,11 @@ def staff_preferences(request):
     user = request.user
     form = StaffPreferencesForm(
         request.POST or None,
-        initial={"preferred_language": user.preferred_language, "sla_alert_emails": user.sla_alert_emails},
+        initial={
+            "preferred_language": user.preferred_language,
+            "sla_alert_emails": user.sla_alert_emails,
+            "ticket_emails": user.ticket_emails,
+        },
     )
     if request.method == "POST" and form.is_valid():
         staff_preferences_update(user=user, **form.cleaned_data)

@@ -76,6 +76,18 @@ def customer_upsert(*, data: CustomerData) -> tuple[Customer, bool]:
     return customer, False
 
 
+EMAIL_EXTERNAL_ID_PREFIX = "email:"
+
+
+def customer_for_email(*, email: str, name: str = "", locale: str = "") -> Customer:
+    """The customer who owns this address, or a new one keyed `email:<address>` apart from the shop's ids."""
+    existing = Customer.objects.filter(email__iexact=email).order_by("-created_at").first()
+    if existing is not None:
+        return existing
+    data = CustomerData(external_id=f"{EMAIL_EXTERNAL_ID_PREFIX}{email.lower()}", email=email, name=name, locale=locale)
+    return customer_upsert(data=data)[0]
+
+
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 

@@ -1,5 +1,6 @@
 """Settings for the helpdesk, read from the environment (see docs/configuration.md)."""
 
+from email.utils import parseaddr
 from pathlib import Path
 
 import dj_database_url
@@ -29,6 +30,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "channels",
+    "anymail",
     "rest_framework",
     "drf_spectacular",
     "simple_history",
@@ -55,6 +57,7 @@ INSTALLED_APPS = [
     "helpdesk.orders",
     "helpdesk.sla",
     "helpdesk.tickets",
+    "helpdesk.mailbox",
     "helpdesk.credits",
     "helpdesk.reports",
     "helpdesk.api",
@@ -220,6 +223,16 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 15)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Helpdesk <support@localhost>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# The email channel (docs/email.md): replies go to signed plus-addresses of this mailbox.
+HELPDESK_EMAIL_REPLY_ADDRESS = env_str("HELPDESK_EMAIL_REPLY_ADDRESS", parseaddr(DEFAULT_FROM_EMAIL)[1])
+HELPDESK_EMAIL_REPLY_TOKEN_DAYS = env_int("HELPDESK_EMAIL_REPLY_TOKEN_DAYS", 365)
+HELPDESK_EMAIL_MAX_BYTES = env_int("HELPDESK_EMAIL_MAX_BYTES", 40 * 1024 * 1024)
+HELPDESK_EMAIL_SENDER_HOURLY_LIMIT = env_int("HELPDESK_EMAIL_SENDER_HOURLY_LIMIT", 30)
+HELPDESK_EMAIL_WEBHOOK_MAX_AGE = env_int("HELPDESK_EMAIL_WEBHOOK_MAX_AGE", 15 * 60)
+ANYMAIL = {
+    "MAILGUN_WEBHOOK_SIGNING_KEY": env_str("MAILGUN_WEBHOOK_SIGNING_KEY"),
+    "MAILGUN_API_KEY": env_str("MAILGUN_API_KEY"),
+}
 
 # Security: secure by default outside DEBUG.
 SESSION_COOKIE_SECURE = not DEBUG

@@ -6,7 +6,7 @@ from django.db import transaction
 
 from helpdesk.realtime import staff_group
 
-from .notifications import ticket_email
+from .notifications import assignee_email, ticket_email
 from .signals import ticket_event_recorded
 
 
@@ -43,3 +43,11 @@ def notify_customer(ticket, kind: str, message) -> None:
         lambda: ticket_email.enqueue(ticket_id=ticket.pk, kind=kind, message_id=message.pk if message else None),
         robust=True,
     )
+
+
+def notify_assignee(ticket, message) -> None:
+    """Queue an email with the customer's new message to the assignee, when they asked for such emails."""
+    assignee = ticket.assignee
+    if ticket.merged_into_id or assignee is None or not assignee.ticket_emails or not assignee.is_active:
+        return
+    transaction.on_commit(lambda: assignee_email.enqueue(ticket_id=ticket.pk, message_id=message.pk), robust=True)

@@ -24,8 +24,7 @@ from django.utils import timezone, translation
 from helpdesk.core.mail import templated_email
 from helpdesk.core.sanitize import plain_text
 from helpdesk.customers.models import Customer
-from helpdesk.customers.selectors import customer_for_sign_in
-from helpdesk.customers.services import CustomerData, customer_upsert
+from helpdesk.customers.services import customer_for_email
 
 from .errors import TicketError, TicketErrorCode
 from .models import Channel, Ticket, TicketRequest
@@ -33,7 +32,6 @@ from .services import ticket_create
 from .text import clean_body, clean_subject
 
 NAME_MAX = 200
-EMAIL_EXTERNAL_ID_PREFIX = "email:"
 
 
 def _hash(token: str) -> str:
@@ -105,16 +103,7 @@ def _send_confirmation(request: TicketRequest, token: str, max_age: int) -> None
 
 
 def _customer_for(request: TicketRequest) -> Customer:
-    existing = customer_for_sign_in(email=request.email)
-    if existing is not None:
-        return existing
-    data = CustomerData(
-        external_id=f"{EMAIL_EXTERNAL_ID_PREFIX}{request.email}",
-        email=request.email,
-        name=request.name,
-        locale=request.locale,
-    )
-    return customer_upsert(data=data)[0]
+    return customer_for_email(email=request.email, name=request.name, locale=request.locale)
 
 
 @transaction.atomic

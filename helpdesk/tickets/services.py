@@ -68,7 +68,14 @@ def _touch(ticket: Ticket, *fields: str) -> None:
 
 
 def _add_message(
-    ticket: Ticket, *, body: str, by, public: bool, channel: str, attachments: Iterable[UploadedFile] = ()
+    ticket: Ticket,
+    *,
+    body: str,
+    by,
+    public: bool,
+    channel: str,
+    attachments: Iterable[UploadedFile] = (),
+    email_message_id: str = "",
 ) -> Message:
     checked = attachments_check(list(attachments))
     text = clean_body(body)
@@ -81,6 +88,7 @@ def _add_message(
         body=text,
         body_html=render_markdown(text),
         channel=channel,
+        email_message_id=email_message_id[:255],
         created_at=timezone.now(),
     )
     for item in checked:
@@ -113,8 +121,12 @@ def ticket_create(
     locale: str = "",
     by=None,
     attachments: Iterable[UploadedFile] = (),
+    email_message_id: str = "",
 ) -> Ticket:
-    """Open a ticket with the customer's first message (`by` is the staff member opening it for them)."""
+    """Open a ticket with the customer's first message (`by` is the staff member opening it for them).
+
+    `email_message_id` is the Message-ID of the email the message came in, so replies thread on it.
+    """
     if order is not None and order.customer_id != customer.pk:
         raise TicketError(TicketErrorCode.ORDER_NOT_CUSTOMERS)
     if by is not None:
@@ -133,7 +145,15 @@ def ticket_create(
     )
     # The opening message is the customer's even when staff type it in for them (a phone call, say),
     # so the first-response clock starts with it.
-    message = _add_message(ticket, body=body, by=customer, public=True, channel=channel, attachments=attachments)
+    message = _add_message(
+        ticket,
+        body=body,
+        by=customer,
+        public=True,
+        channel=channel,
+        attachments=attachments,
+        email_message_id=email_message_id,
+    )
     ticket.save(update_fields=["search_text", "last_message_at", "last_message_snippet"])
     _event(ticket, EventKind.CREATED, by or customer, message=message, status=ticket.status, channel=channel)
     ticket_sla_refresh(ticket)
@@ -150,6 +170,7 @@ def ticket_reply(
     attachments: Iterable[UploadedFile] = (),
     status: str = "",
     channel: str = Channel.WEB,
+    email_message_id: str = "",
 ) -> Message:
     """Add a public reply from the customer or an agent; an agent may set the status in the same step."""
     ticket = _lock(ticket)
@@ -157,11 +178,21 @@ def ticket_reply(
     from_customer = isinstance(by, Customer)
     if not from_customer:
         _require_staff(by)
-    message = _add_message(ticket, body=body, by=by, public=True, channel=channel, attachments=attachments)
+    message = _add_message(
+        ticket,
+        body=body,
+        by=by,
+        public=True,
+        channel=channel,
+        attachments=attachments,
+        email_message_id=email_message_id,
+    )
     _touch(ticket, "search_text", "last_message_at", "last_message_snippet")
     _event(ticket, EventKind.REPLIED, by, message=message)
-    if from_customer and ticket.status != Status.NEW:
-        _status_change(ticket, Status.OPEN, by)
+    if from_customer:
+        if ticket.status != Status.NEW:
+            _status_change(ticket, Status.OPEN, by)
+        broadcast.notify_assignee(ticket, message)
     elif not from_customer:
         reopened = Status.OPEN if ticket.status in (Status.NEW, Status.SOLVED) else ticket.status
         _status_change(ticket, status or reopened, by)
@@ -182,6 +213,16 @@ def ticket_add_note(*, ticket: Ticket, body: str, by, attachments: Iterable[Uplo
     message = _add_message(ticket, body=body, by=by, public=False, channel=Channel.WEB, attachments=attachments)
     _touch(ticket, "search_text")
     _event(ticket, EventKind.NOTE, by, message=message)
+    return message
+
+
+@transaction.atomic
+def ticket_add_system_note(*, ticket: Ticket, body: str) -> Message:
+    """Add an internal note written by the helpdesk itself (what happened to an email, say)."""
+    ticket = _lock(ticket)
+    message = _add_message(ticket, body=body, by=None, public=False, channel=Channel.WEB)
+    _touch(ticket, "search_text")
+    _event(ticket, EventKind.NOTE, None, message=message)
     return message
 
 

@@ -1,4 +1,4 @@
-"""A staff member chooses the language of their emails and whether SLA alerts come by email."""
+"""A staff member chooses the language of their emails, and whether SLA alerts and customers' replies come by email."""
 
 import pytest
 
@@ -19,6 +19,16 @@ def test_an_agent_opts_in_to_sla_alert_emails(client, agent_sara):
     assert "Your preferences are saved." in response.content.decode()
     agent_sara.refresh_from_db()
     assert (agent_sara.preferred_language, agent_sara.sla_alert_emails) == ("fa", True)
+
+
+def test_an_agent_opts_in_to_customers_replies_by_email(client, agent_sara):
+    client.force_login(agent_sara)
+    assert "Email me customers’ replies" in client.get(URL).content.decode()
+
+    client.post(URL, {"preferred_language": "", "ticket_emails": "on"})
+
+    agent_sara.refresh_from_db()
+    assert (agent_sara.ticket_emails, agent_sara.sla_alert_emails) == (True, False)
 
 
 def test_an_unknown_language_is_a_form_error(client, agent_sara):

@@ -42,7 +42,8 @@ def test_create_writes_ticket_message_event_and_sla_due(customer_reza, django_ca
     # Normal priority: first response within 480 business minutes = Monday 18:00? No: 10:00 + 7h = 17:00, +1h Tue 10:00.
     assert ticket.first_response_due_at == datetime(2026, 11, 17, 10, 0, tzinfo=UTC)
     assert ticket.sla_due_at == ticket.first_response_due_at
-    assert len(mailoutbox) == 1 and mailoutbox[0].subject.startswith(f"درخواست شمارهٔ {ticket.pk} ")  # in Reza's Persian
+    assert len(mailoutbox) == 1 and mailoutbox[0].subject == f"[#{ticket.pk}] سفارش Bcc: x@evil.test"
+    assert "درخواست شمارهٔ" in mailoutbox[0].body  # in Reza's Persian
     assert mailoutbox[0].to == ["reza@example.com"]
 
 
@@ -96,8 +97,9 @@ def test_solving_stops_resolution_and_emails_the_customer(
     assert ticket.status == Status.SOLVED and ticket.solved_at is not None
     assert ticket.resolution_business_seconds == 2 * 3600
     assert ticket.sla_due_at == NO_DUE
-    subjects = [mail.subject for mail in mailoutbox]
-    assert any("solved" in subject for subject in subjects) and any("New reply" in subject for subject in subjects)
+    bodies = [mail.body for mail in mailoutbox]
+    assert any("now solved" in body for body in bodies) and any("We have replied" in body for body in bodies)
+    assert all(mail.subject.endswith(ticket.subject) for mail in mailoutbox)  # one thread in the mail app
 
 
 def test_customer_may_solve_but_not_reopen_by_status(customer_emma, customer_reza):
