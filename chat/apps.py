@@ -28,3 +28,9 @@ class ChatConfig(AppConfig):
         sla_section_register(
             ReportSection(key="chats", template="chat/reports/_sla_section.html", context=chat_sla_context)
         )
+
+        from surveys.rating_sources import rating_source_register
+
+        from .report_rows import chat_rating_rows
+
+        rating_source_register("chat", chat_rating_rows)

@@ -17,6 +17,7 @@ class ChatErrorCode(StrEnum):
     NOT_IDENTIFIED = "not_identified"
     NOT_ENDED = "not_ended"
     ALREADY_RATED = "already_rated"
+    NOT_ON_SCALE = "not_on_scale"
 
 
 MESSAGES = {
@@ -29,6 +30,7 @@ MESSAGES = {
     ChatErrorCode.NOT_IDENTIFIED: _("We don't know who is writing in this chat yet."),
     ChatErrorCode.NOT_ENDED: _("You can rate this chat once it has ended."),
     ChatErrorCode.ALREADY_RATED: _("You have already rated this chat. Thank you!"),
+    ChatErrorCode.NOT_ON_SCALE: _("Please pick one of the ratings offered."),
 }
 
 

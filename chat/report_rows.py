@@ -1,11 +1,17 @@
-"""The chats' part of the SLA report: first response in business time against the chat policy."""
+"""The chats' part of the managers' reports: first response in business time against the chat policy
+(the SLA report), and chat ratings in the surveys' satisfaction reports."""
 
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import Count, Q, Sum
+
 from helpdesk.reports.sla import percentile
+from helpdesk.tickets.models import Channel
+from surveys.reports import SATISFIED_MIN
 
 from .metrics import Handling, chat_metrics_many, chats_started_between
+from .models import Conversation
 
 
 @dataclass(frozen=True)
@@ -43,3 +49,29 @@ def chat_sla_figures(start: datetime, end: datetime) -> ChatSlaFigures:
 
 def chat_sla_context(start: datetime, end: datetime) -> dict:
     return {"chat_figures": chat_sla_figures(start, end)}
+
+
+def chat_rating_rows(first: datetime, after: datetime) -> list[dict]:
+    """Chats rated in [first, after) for the survey CSAT reports, per agent who had the chat. One query."""
+    rows = (
+        Conversation.objects.filter(rated_at__gte=first, rated_at__lt=after, rating__isnull=False)
+        .values("assignee", "assignee__first_name", "assignee__last_name", "assignee__email")
+        .annotate(
+            ratings=Count("id"),
+            points=Sum("rating"),
+            satisfied=Count("id", filter=Q(rating__gte=SATISFIED_MIN)),
+        )
+        .order_by()
+    )
+    return [
+        {
+            "kind": "chat",
+            "channel": Channel.CHAT,
+            "agent": row["assignee"],
+            "agent__first_name": row["assignee__first_name"],
+            "agent__last_name": row["assignee__last_name"],
+            "agent__email": row["assignee__email"],
+            **{name: row[name] for name in ("ratings", "points", "satisfied")},
+        }
+        for row in rows
+    ]

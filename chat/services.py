@@ -17,6 +17,8 @@ from helpdesk.accounts.roles import is_agent
 from helpdesk.customers.models import Customer
 from helpdesk.tickets.models import Channel
 from helpdesk.tickets.services import ticket_create
+from surveys.models import RatingScale
+from surveys.selectors import survey_settings
 
 from . import broadcast
 from .errors import ChatError, ChatErrorCode
@@ -205,11 +207,21 @@ def chat_end(*, conversation: Conversation, by=None) -> Conversation:
     return locked
 
 
+def chat_rating_scale() -> str:
+    """The scale chats are rated on: the one the survey settings choose for support ratings."""
+    return survey_settings().rating_scale
+
+
 @transaction.atomic
 def chat_rate(*, conversation: Conversation, score: int, comment: str = "") -> Conversation:
-    """Record the visitor's rating of an ended chat, once; it counts for the agent who had the chat."""
+    """Record the visitor's rating of an ended chat, once; it counts for the agent who had the chat.
+
+    On the good-or-bad scale only 1 (bad) and 5 (good) exist, as for ticket ratings.
+    """
     if not 1 <= score <= RATING_MAX:
         raise ValueError(f"a chat rating is 1 to {RATING_MAX}")
+    if chat_rating_scale() == RatingScale.BINARY and score not in (1, RATING_MAX):
+        raise ChatError(ChatErrorCode.NOT_ON_SCALE)
     comment = (comment or "").replace("\x00", "").strip()[:MAX_RATING_COMMENT]
     rated = Conversation.objects.filter(
         pk=conversation.pk, status=ConversationStatus.ENDED, rating__isnull=True

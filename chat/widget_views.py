@@ -9,8 +9,11 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
+from surveys.models import RatingScale
+from surveys.selectors import survey_settings
+
 from .frames import PROTOCOL_VERSION
-from .services import MAX_BODY
+from .services import MAX_BODY, chat_rating_scale
 
 # What chat.js writes on its own; every label the page shows by itself is in the template.
 CHAT_STRINGS = {
@@ -45,6 +48,7 @@ LAUNCHER_STRINGS = {
     "launcher": _("Chat with us"),
     "frame": _("Help chat"),
     "unread": _("New messages"),
+    "exit_frame": _("A quick question"),
 }
 
 
@@ -65,7 +69,12 @@ def widget(request):
         "maxBody": MAX_BODY,
         "strings": _strings(CHAT_STRINGS),
     }
-    context = {"config": config, "bidi": get_language_bidi(), "max_body": MAX_BODY}
+    context = {
+        "config": config,
+        "bidi": get_language_bidi(),
+        "max_body": MAX_BODY,
+        "binary_rating": chat_rating_scale() == RatingScale.BINARY,
+    }
     return render(request, "chat/widget/chat.html", context)
 
 
@@ -73,6 +82,8 @@ def widget(request):
 @cache_control(public=True, max_age=3600)
 def launcher_strings(request):
     """The launcher's words in the page's language; a shop's page reads them, so any origin may."""
-    response = JsonResponse(_strings(LAUNCHER_STRINGS), json_dumps_params={"ensure_ascii": False})
+    # exit_intent: whether the loader may ask a leaving visitor the surveys' exit-intent question.
+    words = {**_strings(LAUNCHER_STRINGS), "exit_intent": survey_settings().exit_intent_enabled}
+    response = JsonResponse(words, json_dumps_params={"ensure_ascii": False})
     response["Access-Control-Allow-Origin"] = "*"
     return response

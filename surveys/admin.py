@@ -9,7 +9,7 @@ from helpdesk.core.admin import ReadOnlyAdmin, SingletonHistoryAdmin
 from helpdesk.credits.errors import CreditError
 from helpdesk.credits.money import currency_check
 
-from .models import ExitReason, Survey, SurveyResponse, SurveySettings
+from .models import ExitIntentAnswer, ExitReason, Survey, SurveyResponse, SurveySettings
 
 FIELDSETS = [
     (_("After a purchase"), {"fields": ["post_purchase_enabled", "post_purchase_delay_days", "fatigue_days"]}),
@@ -39,6 +39,17 @@ FIELDSETS = [
                 "csat_follow_up_at_most",
                 "score_follow_up_priority",
                 "exit_follow_up_priority",
+            ]
+        },
+    ),
+    (
+        _("Exit-intent question in the chat widget"),
+        {
+            "fields": [
+                "exit_intent_enabled",
+                "exit_intent_question",
+                "exit_intent_question_ar",
+                "exit_intent_question_fa",
             ]
         },
     ),
@@ -97,3 +108,11 @@ class SurveyResponseAdmin(ReadOnlyAdmin):
     list_filter = ["kind", "channel"]
     search_fields = ["customer__email", "customer__external_id", "comment"]
     list_select_related = ["customer", "agent"]
+
+
+@admin.register(ExitIntentAnswer)
+class ExitIntentAnswerAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "reason", "locale", "page", "comment"]
+    list_filter = ["reason", "locale"]
+    search_fields = ["comment", "page"]
+    exclude = ["visitor_hash"]

@@ -18,6 +18,7 @@ class SurveyErrorCode(StrEnum):
     WINBACK_UNAVAILABLE = "winback_unavailable"
     WINBACK_TAKEN = "winback_taken"
     TEXT_TOO_LONG = "text_too_long"
+    NOT_OFFERED = "not_offered"
 
 
 MESSAGES = {
@@ -31,6 +32,7 @@ MESSAGES = {
     SurveyErrorCode.WINBACK_UNAVAILABLE: _("This offer is not available."),
     SurveyErrorCode.WINBACK_TAKEN: _("You have already accepted this offer."),
     SurveyErrorCode.TEXT_TOO_LONG: _("Please keep your comment under %(max)s characters."),
+    SurveyErrorCode.NOT_OFFERED: _("This question is not being asked at the moment."),
 }
 
 

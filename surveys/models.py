@@ -88,6 +88,17 @@ class SurveySettings(models.Model):
     winback_reason = models.ForeignKey(
         CreditReason, verbose_name=_("win-back credit reason"), on_delete=models.PROTECT, null=True, blank=True
     )
+    exit_intent_enabled = models.BooleanField(
+        _("ask visitors leaving the shop's page why"),
+        default=False,
+        help_text=_(
+            "The chat widget asks one question when a visitor's pointer leaves the page, at most once "
+            "in 30 days per visitor. Desktop browsers only."
+        ),
+    )
+    exit_intent_question = models.CharField(_("exit-intent question (English)"), max_length=300, blank=True)
+    exit_intent_question_ar = models.CharField(_("exit-intent question (Arabic)"), max_length=300, blank=True)
+    exit_intent_question_fa = models.CharField(_("exit-intent question (Persian)"), max_length=300, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords()
@@ -248,3 +259,24 @@ class SurveyOptOut(models.Model):
 
     def __str__(self):
         return str(self.customer)
+
+
+class ExitIntentAnswer(models.Model):
+    """A visitor about to leave the shop's page said why, in the widget's one-question survey."""
+
+    visitor_hash = models.CharField(max_length=64, db_index=True)  # of the widget's random visitor id
+    reason = models.ForeignKey(
+        ExitReason, verbose_name=_("reason"), on_delete=models.SET_NULL, null=True, related_name="exit_intent_answers"
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    locale = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    page = models.CharField(_("page"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("answered"), db_index=True)
+
+    class Meta:
+        verbose_name = _("exit-intent answer")
+        verbose_name_plural = _("exit-intent answers")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.reason or '—'}: {self.comment[:50]}"

@@ -89,6 +89,12 @@ def comment_rows(start, end, *, filters, **_rest):
     return header, rows
 
 
+def exit_intent_rows(start, end, **_filters):
+    report = reports.exit_intent_summary(start, end)
+    header = [_("Reason"), _("Answers")]
+    return header, [[label, total] for label, total in report.reasons] + [[_("All answers"), report.answers]]
+
+
 EXPORTS = {
     "nps": nps_rows,
     "csat-agents": csat_agent_rows,
@@ -96,5 +102,6 @@ EXPORTS = {
     "response-rates": rate_rows,
     "skipped": skipped_rows,
     "exit-reasons": exit_rows,
+    "exit-intent": exit_intent_rows,
     "comments": comment_rows,
 }

@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from helpdesk.core.dates import GREGORIAN, month_start, months_between
 from helpdesk.sla.choices import Channel
 
-from .models import ExitReason, SkipReason, Survey, SurveyKind, SurveyResponse, SurveyStatus
+from .models import ExitIntentAnswer, ExitReason, SkipReason, Survey, SurveyKind, SurveyResponse, SurveyStatus
+from .rating_sources import rating_rows
 
 PROMOTER_MIN = 9
 PASSIVE_MIN = 7
@@ -138,7 +139,10 @@ class CsatReport:
 
 
 def _csat_report(start: date, end: date, group: tuple[str, ...], key_of) -> CsatReport:
-    """Ratings grouped by `group` in the database, then merged under the key and label `key_of` gives a row."""
+    """Ratings grouped by `group` in the database, then merged under the key and label `key_of` gives a row.
+
+    Ratings other apps registered (rating_sources.py, chats for one) count beside the survey answers.
+    """
     rows = (
         SurveyResponse.objects.filter(_in_period(start, end), csat__isnull=False)
         .values(*group)
@@ -146,7 +150,7 @@ def _csat_report(start: date, end: date, group: tuple[str, ...], key_of) -> Csat
         .order_by()
     )
     merged, labels = defaultdict(Counter), {}
-    for row in rows:
+    for row in [*rows, *rating_rows(*period_bounds(start, end))]:
         key, labels[key] = key_of(row)
         merged[key].update({name: row[name] for name in ("ratings", "points", "satisfied")})
     report = [CsatRow(key, labels[key], **counts) for key, counts in merged.items()]
@@ -173,13 +177,17 @@ def _channel_key(row: dict) -> tuple[str, str]:
 
 
 def csat_by_agent(start: date, end: date) -> CsatReport:
-    """Ticket ratings per agent rated; post-purchase satisfaction as one row of its own. One query."""
+    """Ticket and chat ratings per agent rated; post-purchase satisfaction as one row of its own.
+
+    One query, and one per registered rating source.
+    """
     group = ("kind", "agent", "agent__first_name", "agent__last_name", "agent__email")
     return _csat_report(start, end, group, _agent_key)
 
 
 def csat_by_channel(start: date, end: date) -> CsatReport:
-    """Ticket ratings per channel the ticket came in by; post-purchase satisfaction as one row. One query."""
+    """Ticket ratings per channel the ticket came in by, chat ratings as the chat channel; post-purchase
+    satisfaction as one row. One query, and one per registered rating source."""
     return _csat_report(start, end, ("kind", "channel"), _channel_key)
 
 
@@ -303,6 +311,30 @@ def exit_reasons_by_month(start: date, end: date, *, calendar: str = GREGORIAN) 
 
 def _ids(picked: dict[date, Counter]) -> set[int]:
     return {reason_id for counts in picked.values() for reason_id in counts}
+
+
+# The widget's exit-intent question
+
+EXIT_INTENT_LATEST = 20
+
+
+@dataclass(frozen=True)
+class ExitIntentReport:
+    answers: int
+    reasons: list[tuple[str, int]]  # (the reason in the current language, answers), most chosen first
+    latest: list[ExitIntentAnswer]  # the newest answers with a comment
+
+
+def exit_intent_summary(start: date, end: date) -> ExitIntentReport:
+    """What visitors leaving the shop's page answered: counts per reason and the latest comments. Two queries."""
+    answers = ExitIntentAnswer.objects.filter(_in_period(start, end))
+    counts = answers.values("reason").annotate(total=Count("id")).order_by("-total", "reason")
+    names = {reason.pk: reason.label() for reason in ExitReason.objects.all()}
+    reasons = [(names.get(row["reason"], _("A reason since deleted")), row["total"]) for row in counts]
+    latest = list(
+        answers.exclude(comment="").select_related("reason").order_by("-created_at", "-pk")[:EXIT_INTENT_LATEST]
+    )
+    return ExitIntentReport(answers=sum(total for _label, total in reasons), reasons=reasons, latest=latest)
 
 
 # Comments

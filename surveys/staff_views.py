@@ -33,7 +33,7 @@ def _percent_text(value) -> str:
     return f"{value}%"
 
 
-def _charts(nps, agents, channels, rates, exits) -> dict:
+def _charts(nps, agents, channels, rates, exits, exit_intent) -> dict:
     rtl = translation.get_language_bidi()
 
     def percentages(rows, value, title):
@@ -48,6 +48,7 @@ def _charts(nps, agents, channels, rates, exits) -> dict:
         "channels": percentages(channels.rows, "satisfied_percent", _("Satisfied ratings by channel")),
         "rates": percentages(rates.rows, "rate", _("Response rate by survey")),
         "exits": bar_chart(reasons, title=_("Exit reasons chosen in the period"), rtl=rtl),
+        "exit_intent": bar_chart(exit_intent.reasons, title=_("Why visitors were leaving"), rtl=rtl),
     }
 
 
@@ -58,6 +59,7 @@ def _report_context(start, end, calendar: str) -> dict:
         "channels": reports.csat_by_channel(start, end),
         "rates": reports.response_rates(start, end),
         "exits": reports.exit_reasons_by_month(start, end, calendar=calendar),
+        "exit_intent": reports.exit_intent_summary(start, end),
     }
     return {**found, "charts": _charts(**found), "start": start, "end": end}
 

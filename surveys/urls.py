@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import exit_intent_views, views
 
 app_name = "surveys"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     path("s/<str:token>/thanks/", views.done, name="done"),
     path("s/<str:token>/offer/", views.winback, name="winback"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("exit-intent/", exit_intent_views.exit_intent, name="exit_intent"),
 ]

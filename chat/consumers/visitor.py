@@ -22,13 +22,18 @@ from ..models import Conversation
 from ..protocol import CLOSE_BAD_VERSION, CLOSE_RATE_ABUSE, VISITOR_SCHEMAS, SocketErrorCode
 from ..ratelimits import new_conversation_allowed
 from ..selectors import conversation_for_visitor
-from ..services import chat_end, chat_message_post, chat_rate, chat_read, conversation_identify, visitor_key_new
+from ..services import (
+    chat_end,
+    chat_message_post,
+    chat_rate,
+    chat_rating_scale,
+    chat_read,
+    conversation_identify,
+    visitor_key_new,
+)
 from .base import ChatSocket, stored_frames
 
 logger = logging.getLogger(__name__)
-
-# How the widget asks for a rating after a chat: 1 to 5 (the surveys settings may offer other scales).
-RATING_SCALE = "five"
 
 
 def visitor_locale(value: str) -> str:
@@ -89,10 +94,10 @@ def _open(hello: dict, *, locale: str, session, address: str = "", kb_session: s
 
 
 @database_sync_to_async
-def _load(pk: int, last_seq: int) -> tuple[Conversation, int, list[dict]]:
+def _load(pk: int, last_seq: int) -> tuple[Conversation, int, list[dict], str]:
     conversation = Conversation.objects.get(pk=pk)
     seen = min(last_seq, conversation.last_seq)
-    return conversation, seen, stored_frames(pk, seen)
+    return conversation, seen, stored_frames(pk, seen), chat_rating_scale()
 
 
 _history = database_sync_to_async(stored_frames)
@@ -182,12 +187,12 @@ class VisitorConsumer(ChatSocket):
         # Join before reading the history: a message stored meanwhile arrives as a nudge, and is sent once.
         asked = frame["last_seq"] if opened.public_id == frame["conversation"] else 0
         await self.join_conversation(opened.public_id, seen=asked)
-        conversation, seen, frames = await _load(opened.pk, asked)
+        conversation, seen, frames, scale = await _load(opened.pk, asked)
         self.joined[opened.public_id] = seen
-        await self.send_json(self._welcome(conversation, opened.visitor_key))
+        await self.send_json(self._welcome(conversation, opened.visitor_key, scale))
         await self.send_messages(opened.public_id, frames)
 
-    def _welcome(self, conversation: Conversation, visitor_key: str) -> dict:
+    def _welcome(self, conversation: Conversation, visitor_key: str, rating_scale: str) -> dict:
         return {
             "type": "welcome",
             "v": PROTOCOL_VERSION,
@@ -198,7 +203,7 @@ class VisitorConsumer(ChatSocket):
             "agent_read_seq": conversation.agent_read_seq,
             "locale": conversation.locale,
             "rating": conversation.rating,
-            "rating_scale": RATING_SCALE,
+            "rating_scale": rating_scale,
         }
 
     async def _on_message(self, frame):

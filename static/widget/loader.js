@@ -4,6 +4,8 @@
  *         data-position="end" data-identity="…" async></script>
  * Its words come from the helpdesk (/<locale>/chat/widget/launcher.json) unless the tag carries them
  * (data-label-launcher, data-label-frame, data-label-unread), as on the help centre's own pages.
+ * When the surveys' exit-intent question is on (launcher.json says so), a visitor whose pointer leaves
+ * the page through its top edge is asked it once, in a small frame, at most once in 30 days.
  */
 (function () {
   "use strict";
@@ -23,7 +25,7 @@
   var TOKEN = /^[A-Za-z0-9_-]+\.[0-9a-f]{64}$/;
 
   var identity = TOKEN.test(data.identity || "") ? data.identity : "";
-  var host, launcher, panel, frame, badge, badgeText, strings;
+  var host, root, wrap, launcher, panel, frame, badge, badgeText, strings, exitPanel, exitFrame, exitReturn;
   var opened = false, ready = false, wantOpen = false;
 
   function post(message) {
@@ -65,7 +67,11 @@
     "iframe{display:block;inline-size:100%;block-size:100%;border:0}" +
     // Phones: the chat takes the whole screen; its own close button (and Escape) brings the page back.
     "@media (max-width:480px){.panel{inset:0;inline-size:100%;block-size:100%;border-radius:0}" +
-    ".launcher[aria-expanded=true]{display:none}}";
+    ".launcher[aria-expanded=true]{display:none}}" +
+    ".exit{position:fixed;z-index:2147483001;inset-block-start:20px;inset-inline-start:50%;transform:translateX(-50%);" +
+    "inline-size:min(420px,calc(100vw - 40px));block-size:min(440px,calc(100vh - 40px));border-radius:12px;" +
+    "overflow:hidden;background:#fff;box-shadow:0 8px 32px rgba(0,0,0,.35)}" +
+    "[dir=rtl] .exit{transform:translateX(50%)}";
 
   var SVG = "http://www.w3.org/2000/svg";
   var ICONS = [
@@ -89,7 +95,7 @@
   function draw() {
     host = document.createElement("div");
     host.setAttribute("data-helpdesk-chat", "");
-    var root = host.attachShadow ? host.attachShadow({ mode: "open" }) : host;
+    root = host.attachShadow ? host.attachShadow({ mode: "open" }) : host;
     if (root.adoptedStyleSheets && window.CSSStyleSheet && CSSStyleSheet.prototype.replaceSync) {
       // A constructed sheet is not an inline style, so a shop's strict style-src CSP lets it through.
       var sheet = new CSSStyleSheet();
@@ -101,7 +107,7 @@
       root.appendChild(style);
     }
 
-    var wrap = document.createElement("div");
+    wrap = document.createElement("div");
     wrap.lang = locale;
     wrap.dir = rtl ? "rtl" : "ltr";
     launcher = document.createElement("button");
@@ -132,7 +138,8 @@
     wrap.appendChild(launcher);
     root.appendChild(wrap);
     root.addEventListener("keydown", function (event) {
-      if (event.key === "Escape" && opened) { event.preventDefault(); close(); }
+      if (event.key === "Escape" && exitPanel) { event.preventDefault(); closeExit(); }
+      else if (event.key === "Escape" && opened) { event.preventDefault(); close(); }
     });
     document.body.appendChild(host);
     if (wantOpen) open();
@@ -183,7 +190,76 @@
     badgeText.textContent = count > 0 ? " (" + strings.unread + ")" : "";
   }
 
+  /* ---- the exit-intent question ---- */
+  var EXIT_ASKED = "helpdesk-exit-intent-asked", VISITOR = "helpdesk-visitor", EXIT_DAYS = 30, ARM_AFTER_MS = 3000;
+
+  function stored(key, value) {
+    try {
+      if (value === undefined) return window.localStorage.getItem(key);
+      window.localStorage.setItem(key, value);
+    } catch (error) { /* storage refused (private mode): then the question is not asked at all */ }
+    return null;
+  }
+
+  function visitorId() {
+    var id = stored(VISITOR);
+    if (!/^[0-9a-f]{32}$/.test(id || "") && window.crypto && crypto.getRandomValues) {
+      var bytes = crypto.getRandomValues(new Uint8Array(16));
+      id = Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+      stored(VISITOR, id);
+    }
+    return stored(VISITOR) === id ? id : "";
+  }
+
+  function askExit() {
+    var visitor = visitorId();
+    if (!visitor || exitPanel || opened) return;
+    stored(EXIT_ASKED, String(Date.now()));
+    exitReturn = document.activeElement;
+    exitPanel = document.createElement("div");
+    exitPanel.className = "exit";
+    exitPanel.setAttribute("role", "dialog");
+    exitPanel.setAttribute("aria-label", strings.exit_frame || "");
+    exitFrame = document.createElement("iframe");
+    exitFrame.title = strings.exit_frame || "";
+    exitFrame.src = origin + "/" + locale + "/surveys/exit-intent/?visitor=" + visitor +
+      "&page=" + encodeURIComponent(window.location.pathname);
+    exitFrame.addEventListener("load", function () { exitFrame.focus(); });
+    exitPanel.appendChild(exitFrame);
+    wrap.appendChild(exitPanel);
+    document.addEventListener("keydown", escapeExit);
+  }
+
+  function escapeExit(event) {
+    if (event.key === "Escape") closeExit();
+  }
+
+  function closeExit() {
+    if (!exitPanel) return;
+    document.removeEventListener("keydown", escapeExit);
+    exitPanel.remove();
+    exitPanel = exitFrame = null;
+    if (exitReturn && exitReturn.focus && document.contains(exitReturn)) exitReturn.focus();
+    exitReturn = null;
+  }
+
+  function armExitIntent() {
+    var asked = Number(stored(EXIT_ASKED) || 0);
+    if (Date.now() - asked < EXIT_DAYS * 864e5 || !visitorId()) return;
+    var armedAt = Date.now();
+    document.addEventListener("mouseout", function leaving(event) {
+      // Desktop only: the pointer leaves through the top edge, towards the tabs and the address bar.
+      if (event.relatedTarget || event.clientY > 0 || Date.now() - armedAt < ARM_AFTER_MS || opened) return;
+      document.removeEventListener("mouseout", leaving);
+      askExit();
+    });
+  }
+
   window.addEventListener("message", function (event) {
+    if (exitFrame && event.source === exitFrame.contentWindow && event.origin === origin) {
+      if (event.data && event.data.helpdesk === "chat" && event.data.type === "exit-close") closeExit();
+      return;
+    }
     if (!frame || event.source !== frame.contentWindow || event.origin !== origin) return;
     var message = event.data;
     if (!message || message.helpdesk !== "chat") return;
@@ -201,8 +277,12 @@
 
   function start(words) {
     strings = words;
-    if (document.body) draw();
-    else document.addEventListener("DOMContentLoaded", draw);
+    var begin = function () {
+      draw();
+      if (words.exit_intent === true) armExitIntent();
+    };
+    if (document.body) begin();
+    else document.addEventListener("DOMContentLoaded", begin);
   }
 
   if (data.labelLauncher && data.labelFrame) {

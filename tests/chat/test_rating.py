@@ -1,4 +1,4 @@
-"""Rating a chat once it has ended: once per chat, 1 to 5, and never before the end."""
+"""Rating an ended chat: once per chat, 1 to 5 or good/bad as the survey settings say, never before the end."""
 
 from unittest import mock
 
@@ -8,6 +8,7 @@ from channels.db import database_sync_to_async
 from chat.errors import ChatError
 from chat.models import Conversation
 from chat.services import chat_end, chat_rate, conversation_start
+from surveys.models import RatingScale, SurveySettings
 from tests.chat.sockets import TIMEOUT, FakeSearch, messages, visitor
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
@@ -91,3 +92,46 @@ async def test_bad_ratings_are_refused_and_nothing_is_kept(frame, code, field):
     stored = await database_sync_to_async(Conversation.objects.get)(public_id=welcome["conversation"])
     assert stored.rating is None
     await socket.disconnect()
+
+
+def _binary_scale():
+    SurveySettings.objects.update_or_create(pk=1, defaults={"rating_scale": RatingScale.BINARY})
+
+
+def test_on_the_good_or_bad_scale_only_good_and_bad_are_kept():
+    _binary_scale()
+    conversation = _ended()
+
+    with pytest.raises(ChatError) as refused:
+        chat_rate(conversation=conversation, score=3)
+    assert refused.value.code == "not_on_scale"
+    assert Conversation.objects.get(pk=conversation.pk).rating is None
+
+    chat_rate(conversation=conversation, score=1)
+    assert Conversation.objects.get(pk=conversation.pk).rating == 1
+
+
+async def test_the_widget_hears_the_good_or_bad_scale_and_a_middle_score_is_refused():
+    await database_sync_to_async(_binary_scale)()
+    socket, welcome, _ = await visitor()
+    assert welcome["rating_scale"] == "binary"
+    await socket.send_json_to({"type": "end"})
+    await messages(socket, 1)
+
+    await socket.send_json_to({"type": "rate", "score": 4})
+    error = await socket.receive_json_from(timeout=TIMEOUT)
+    assert (error["type"], error["code"]) == ("error", "not_on_scale")
+    await socket.send_json_to({"type": "rate", "score": 5})
+    assert await socket.receive_json_from(timeout=TIMEOUT) == {"type": "rated", "score": 5}
+    await socket.disconnect()
+
+
+def test_the_chat_window_offers_good_or_bad_when_the_settings_say_so(client):
+    page = client.get("/fa/chat/widget/").content.decode()
+    assert page.count('name="score"') == 5
+
+    _binary_scale()
+    page = client.get("/fa/chat/widget/").content.decode()
+
+    assert page.count('name="score"') == 2
+    assert 'value="5" required> خوب</label>' in page and 'value="1"> بد</label>' in page

@@ -97,6 +97,8 @@ def test_the_launchers_words_come_in_each_language_for_any_origin(client, langua
             "launcher": translation.gettext("Chat with us"),
             "frame": translation.gettext("Help chat"),
             "unread": translation.gettext("New messages"),
+            "exit_frame": translation.gettext("A quick question"),
+            "exit_intent": False,  # the surveys' exit-intent question is off by default
         }
 
 

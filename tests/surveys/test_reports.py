@@ -125,7 +125,7 @@ def test_persian_months_are_jalali_months(customer_reza):
 
 
 def test_csat_by_agent_keeps_post_purchase_apart(ratings, django_assert_num_queries):
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):  # the survey answers, and the chats' ratings
         report = reports.csat_by_agent(SEP, NOV)
 
     rows = [(row.label, row.ratings, row.average, row.satisfied_percent) for row in report.rows]
@@ -139,7 +139,7 @@ def test_csat_by_agent_keeps_post_purchase_apart(ratings, django_assert_num_quer
 
 
 def test_csat_by_channel(ratings, django_assert_num_queries):
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         report = reports.csat_by_channel(SEP, NOV)
 
     rows = [(row.label, row.ratings, row.average, row.satisfied_percent) for row in report.rows]
@@ -149,6 +149,27 @@ def test_csat_by_channel(ratings, django_assert_num_queries):
         ("Web", 2, Decimal("5.0"), 100),
         ("Post-purchase", 2, Decimal("3.5"), 50),
     ]
+
+
+def test_chat_ratings_count_for_their_agent_and_the_chat_channel(ratings, agent_sara):
+    from chat.models import Conversation, ConversationStatus
+
+    def rated(score, when, assignee=agent_sara):
+        Conversation.objects.create(
+            visitor_key_hash=f"k{score}{when:%j}", locale="en", status=ConversationStatus.ENDED, assignee=assignee,
+            rating=score, rated_at=when, created_at=when, ended_at=when,
+        )  # fmt: skip
+
+    rated(5, at("2025-10-01"))
+    rated(1, at("2025-10-02"), assignee=None)
+    rated(5, at("2025-12-01"))  # after the period
+
+    by_agent = {row.label: (row.ratings, row.average) for row in reports.csat_by_agent(SEP, NOV).rows}
+    by_channel = {row.label: (row.ratings, row.average) for row in reports.csat_by_channel(SEP, NOV).rows}
+
+    assert by_agent["Sara Ahmadi"] == (4, Decimal("4.0"))  # 3 ticket ratings (3.7 on average) and the chat's 5
+    assert by_agent["No agent"] == (2, Decimal("3.0"))
+    assert by_channel["Chat"] == (4, Decimal("2.3"))  # 2 ticket ratings (1.5) and the chats' 5 and 1
 
 
 def test_response_rates_count_what_was_sent_in_the_period(customer_reza, django_assert_num_queries):
