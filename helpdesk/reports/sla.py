@@ -164,15 +164,17 @@ def _per_day(queryset: QuerySet[Ticket], field: str) -> dict[date, int]:
 
 
 def daily_volume(start: date, end: date) -> list[VolumePoint]:
-    """Created and solved per day, and the backlog at each day's end, in three queries."""
+    """Created and solved per day, and the backlog at each day's end, in four queries.
+
+    Each counts through one of the partial indexes on created_at and solved_at (merged tickets left
+    out), rather than one pass over the whole table.
+    """
     low, high = period_bounds(start, end)
     tickets = Ticket.objects.filter(merged_into__isnull=True)
-    before = tickets.aggregate(
-        created=Count("pk", filter=Q(created_at__lt=low)), solved=Count("pk", filter=Q(solved_at__lt=low))
-    )
+    backlog = tickets.filter(created_at__lt=low).count() - tickets.filter(solved_at__lt=low).count()
     created = _per_day(tickets.filter(created_at__gte=low, created_at__lt=high), "created_at")
     solved = _per_day(tickets.filter(solved_at__gte=low, solved_at__lt=high), "solved_at")
-    backlog, points, day = before["created"] - before["solved"], [], start
+    points, day = [], start
     while day <= end:
         backlog += created.get(day, 0) - solved.get(day, 0)
         points.append(VolumePoint(day=day, created=created.get(day, 0), solved=solved.get(day, 0), backlog=backlog))

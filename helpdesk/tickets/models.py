@@ -3,6 +3,7 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -126,6 +127,9 @@ class Ticket(models.Model):
             models.Index(fields=["assignee", "status", "sla_due_at", "id"], name="ticket_assignee_due"),
             models.Index(fields=["customer", "-created_at"], name="ticket_customer_created"),
             models.Index(fields=["sla_due_at", "id"], name="ticket_due"),
+            # The SLA report's volume and backlog count tickets opened and solved by day, merged ones left out.
+            models.Index(fields=["created_at"], condition=Q(merged_into__isnull=True), name="ticket_created_live"),
+            models.Index(fields=["solved_at"], condition=Q(merged_into__isnull=True), name="ticket_solved_live"),
         ]
 
     def __str__(self):

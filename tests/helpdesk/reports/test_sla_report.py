@@ -126,7 +126,7 @@ def test_volume_and_backlog_follow_the_shops_days(customer_reza, django_assert_n
     ticket(customer_reza, at("2025-11-01"))
     ticket(customer_reza, at("2025-11-02"), status=Status.SOLVED, solved_at=at("2025-11-02", 15))
 
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         points = sla.daily_volume(date(2025, 11, 1), date(2025, 11, 3))
 
     assert [(p.day.day, p.created, p.solved, p.backlog) for p in points] == [(1, 2, 1, 3), (2, 1, 1, 3), (3, 0, 0, 3)]
