@@ -50,7 +50,7 @@ def header(message: EmailMessage, name: str) -> str:
     """A header's decoded value, or '' when it is missing or too broken to decode."""
     try:
         value = message.get(name)
-    except (ValueError, IndexError, TypeError):  # malformed encoded words and address lists
+    except Exception:  # the standard library's header parsers raise all sorts on hostile input
         return ""
     return " ".join(str(value).split()) if value is not None else ""
 
@@ -58,7 +58,7 @@ def header(message: EmailMessage, name: str) -> str:
 def _decode(part: EmailMessage) -> str:
     try:
         return part.get_content()
-    except (LookupError, UnicodeError, AssertionError, KeyError):  # an unknown or lying charset
+    except (LookupError, UnicodeError, AssertionError, KeyError, ValueError):  # an unknown or lying charset
         payload = part.get_payload(decode=True) or b""
         return payload.decode("utf-8", errors="replace")
 

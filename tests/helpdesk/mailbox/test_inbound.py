@@ -217,3 +217,23 @@ def test_the_agent_sees_the_email_ticket_and_the_system_note_in_the_inbox(ingest
 
     assert "طلب مكسور عند الوصول" in html and "وصل الطلب مكسوراً" in html
     assert "invoice.exe" in html and "صورة.png" in html
+
+
+HOSTILE_BASE = b"From: Emma <emma@example.com>\nSubject: Hi\nMIME-Version: 1.0\n"
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        # A recipient list the standard library's address parser trips over (found by fuzzing the fixtures).
+        b"Message-ID: <h1@x>\nTo: support@helpdesk.test: Tue, 17 Nov 2026 .<example>\nContent-Type: text/plain\n",
+        # A charset name with a NUL in it.
+        b'Message-ID: <h2@x>\nTo: support@helpdesk.test\nContent-Type: text/plain; charset="utf\x00-8"\n',
+    ],
+)
+def test_mangled_headers_are_read_as_well_as_they_can_be_never_a_crash(ingest, headers):
+    code, printed = ingest(HOSTILE_BASE + headers + b"\nHello, my parcel is late.\n")
+
+    ticket = Ticket.objects.get()
+    assert (code, printed) == (0, f"created ticket #{ticket.pk}")
+    assert ticket.messages.get().body == "Hello, my parcel is late."
