@@ -26,7 +26,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from . import chat_load
-from .servers import BASE_DIR, RunningServer, daphne, migrate, server_environment
+from .migrated import migrate_fresh
+from .servers import BASE_DIR, RunningServer, daphne, server_environment
 from .tables import Table
 from .workers import drop_database, machine, percentile, recreate_database
 
@@ -277,7 +278,7 @@ def run(options) -> list[Table]:
                 env["DATABASE_CONN_MAX_AGE"] = str(options.chat_conn_max_age)
             conn_max_age = env.get("DATABASE_CONN_MAX_AGE", "0")
             progress(f"[chat] migrating a fresh {database} database")
-            migrate(env)
+            migrate_fresh(env)
             chats = size["agents"] * size["per_agent"]
             progress(f"[chat] {max(pairs, size['agents'])} agents, {pairs + chats + size['sockets']:,} conversations")
             cast = _make_cast(

@@ -6,7 +6,8 @@ import time
 from pathlib import Path
 
 from .load import measure
-from .servers import RunningServer, copy_data_dir, daphne, gunicorn, migrate, server_environment
+from .migrated import migrate_fresh
+from .servers import RunningServer, copy_data_dir, daphne, gunicorn, server_environment
 from .tables import Table
 
 NAME = "http-servers"
@@ -122,7 +123,7 @@ def run(options):
         template = root / "template"
         template.mkdir()
         options.progress("migrating a fresh database ...")
-        migrate(server_environment(template, database_url=options.database_url, redis_url=options.redis_url))
+        migrate_fresh(server_environment(template, database_url=options.database_url, redis_url=options.redis_url))
         for index, spec in enumerate(specs):
             data_dir = copy_data_dir(template, root / f"server-{index}")
             env = server_environment(data_dir, database_url=options.database_url, redis_url=options.redis_url)

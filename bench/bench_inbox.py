@@ -18,6 +18,7 @@ import tempfile
 from pathlib import Path
 
 from .inbox_measure import QUERY_LIMIT
+from .migrated import fresh_sqlite_database
 from .servers import BASE_DIR, server_environment
 from .tables import Table
 from .workers import drop_database, machine, recreate_database
@@ -78,6 +79,7 @@ def _run_worker(options, *, database_url: str, tickets: int, reuse: bool) -> dic
         (Path(directory) / "static").mkdir()  # STATIC_ROOT, which WhiteNoise looks for
         env = server_environment(Path(directory), database_url=database_url)
         env["ALLOWED_HOSTS"] = "testserver"  # django.test.Client's host
+        fresh_sqlite_database(env)
         out = Path(directory) / "results.json"
         command = [sys.executable, "-m", "bench.inbox_worker", "--out", str(out), "--tickets", str(tickets)]
         command += ["--requests", str(getattr(options, "requests", 500))]

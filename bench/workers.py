@@ -18,6 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from .migrated import create_postgres_database, fresh_sqlite_database
 from .servers import BASE_DIR, server_environment
 
 
@@ -41,14 +42,13 @@ def _admin_connection(url: str):
 
 
 def recreate_database(url: str, *, keep_existing: bool) -> None:
-    """Drop and create the PostgreSQL database `url` names (whose name must contain 'bench')."""
+    """Drop and create the PostgreSQL database `url` names (whose name must contain 'bench'), migrated."""
     connection, name = _admin_connection(url)
     with connection:
         exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if exists and keep_existing:
-            return
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
+    if exists and keep_existing:
+        return
+    create_postgres_database(url, name)
 
 
 def drop_database(url: str) -> None:
@@ -91,6 +91,7 @@ def run_worker(options, database_url: str, *, name: str, args: list[str], what: 
         (Path(directory) / "static").mkdir()  # STATIC_ROOT, which WhiteNoise looks for
         env = server_environment(Path(directory), database_url=database_url)
         env["ALLOWED_HOSTS"] = "testserver"  # django.test.Client's host
+        fresh_sqlite_database(env)
         out = Path(directory) / "results.json"
         command = [sys.executable, "-m", f"bench.{name}_worker", "--out", str(out), *args]
         command += ["--requests", str(getattr(options, "requests", 500))]
@@ -148,7 +149,7 @@ def worker_parser(prog: str, description: str) -> argparse.ArgumentParser:
 
 
 def setup_django() -> None:
-    """Set Django up from the environment run_worker() made and migrate its fresh database."""
+    """Set Django up from the environment run_worker() made and migrate its fresh database (a template copy)."""
     import django
 
     django.setup()

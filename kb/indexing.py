@@ -6,10 +6,15 @@ and everything under it: each article or FAQ page there is indexed if readers ca
 (live, every ancestor live, no view restriction) and removed otherwise. A translation is a
 page of its own, so publishing one indexes it in its language. The sync runs synchronously
 in the committing process, so a change is searchable as soon as the request that made it ends.
+
+An import publishes many pages in one transaction: inside `batched()` the changed pages are
+collected and synced together, one index commit for the lot instead of one per page.
 """
 
 import logging
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import transaction
 from django.db.models import Q
@@ -22,6 +27,7 @@ from .documents import ArticleDocument
 from .models import ArticlePage, FAQPage
 
 logger = logging.getLogger(__name__)
+_batch: ContextVar[set[int] | None] = ContextVar("kb_index_batch", default=None)
 
 INDEXED_MODELS = (ArticlePage, FAQPage)
 STEP = Page.steplen
@@ -64,29 +70,51 @@ def searchable_documents() -> Iterator[ArticleDocument]:
             yield from _documents(page)
 
 
-def subtree_sync(path: str) -> None:
-    """Index or remove each article and FAQ page at `path` and below, as readers can now see them."""
-    hiding = _hiding_paths(path)
+def subtree_sync(*paths: str) -> None:
+    """Index or remove each article and FAQ page at the `paths` and below, as readers can now see them."""
     replace, remove = {}, []
-    for page in _pages_under(path):
-        if _reachable(page, hiding):
-            replace[page.external_id] = _documents(page)
-        else:
-            remove.append(page.external_id)
+    tops = sorted(set(paths))
+    tops = [path for index, path in enumerate(tops) if not any(path.startswith(top) for top in tops[:index])]
+    for path in tops:
+        hiding = _hiding_paths(path)
+        for page in _pages_under(path):
+            if _reachable(page, hiding):
+                replace[page.external_id] = _documents(page)
+            else:
+                remove.append(page.external_id)
     search.index_update(replace=replace, remove=remove)
 
 
-def _sync_after_commit(page_id: int) -> None:
+def _sync_after_commit(*page_ids: int) -> None:
     def sync():
-        path = Page.objects.filter(pk=page_id).values_list("path", flat=True).first()
-        if path is None:
-            return
+        paths = Page.objects.filter(pk__in=page_ids).values_list("path", flat=True)
         try:
-            subtree_sync(path)
+            if paths:
+                subtree_sync(*paths)
         except Exception:  # the page change stands; `manage.py kb_reindex` repairs the index
-            logger.exception("Could not update the search index for page %s", page_id)
+            logger.exception("Could not update the search index for pages %s", page_ids)
 
-    transaction.on_commit(sync)
+    batch = _batch.get()
+    if batch is None:
+        transaction.on_commit(sync)
+    else:
+        batch.update(page_ids)
+
+
+@contextmanager
+def batched():
+    """Inside a transaction: sync the pages changed in the block once, when the transaction commits."""
+    if _batch.get() is not None:  # already collecting for an outer block
+        yield
+        return
+    page_ids: set[int] = set()
+    token = _batch.set(page_ids)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    if page_ids:
+        _sync_after_commit(*page_ids)
 
 
 def _remove_after_commit(external_id: str) -> None:

@@ -2,8 +2,10 @@
 
 import os
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone, translation
@@ -24,6 +26,40 @@ requires_postgres = pytest.mark.skipif(
 requires_redis = pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="REDIS_URL is not set")
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(request, django_test_environment, django_db_blocker, django_db_modify_db_settings):
+    """pytest-django's test database, copied from a migrated template instead of migrated per worker.
+
+    Django would migrate each worker's test database from nothing (most of a minute of CPU);
+    bench/migrated.py migrates one template per checkout and copies it. `migrate` then runs
+    as usual and finds nothing to apply, so a new migration still reaches the tests. The copy
+    is dropped at the end of the session.
+    """
+    from django.db import connection
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _get_databases_for_setup
+
+    from bench.migrated import copy_sqlite_template, create_postgres_database
+
+    name = connection.creation._get_test_db_name()
+    if connection.vendor == "postgresql":
+        create_postgres_database(os.environ["DATABASE_URL"], name)
+    else:
+        copy_sqlite_template(Path(name))
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    with django_db_blocker.unblock():
+        config = setup_databases(
+            verbosity=request.config.option.verbose,
+            interactive=False,
+            aliases=aliases,
+            serialized_aliases=serialized_aliases,
+            keepdb=True,  # the copy is the database to use; teardown below drops it
+        )
+    yield
+    with django_db_blocker.unblock():
+        teardown_databases(config, verbosity=request.config.option.verbose)
+
+
 @pytest.fixture(autouse=True)
 def _clean_slate():
     """Each test starts from zero rate-limit counters (they live in the cache) and in English."""
@@ -32,6 +68,18 @@ def _clean_slate():
     yield
     cache.clear()
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def rate_window():
+    """Rate limits count in fixed one-minute windows: start a burst at the next window's first second.
+
+    Without this, a burst that straddles a minute boundary on a slow machine is split between
+    two windows and never reaches the limit. The clock keeps ticking, forward of the real one.
+    """
+    start = (timezone.now() + timezone.timedelta(minutes=1)).replace(second=1, microsecond=0)
+    with time_machine.travel(start, tick=True):
+        yield
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ import json
 
 from django.db import transaction
 
+from .. import indexing
 from ..setup import kb_tree_ensure
 from .articles import Categories, ImportResult, article_upsert, check_against_site
 from .exporter import export_data
@@ -19,7 +20,7 @@ def import_bytes(raw: bytes) -> ImportResult:
     articles = articles_validate(data.get("articles", []))
     faq_pages = faq_validate(data.get("faq", []))
     result = ImportResult()
-    with transaction.atomic():
+    with transaction.atomic(), indexing.batched():
         check_against_site(articles)
         homes = kb_tree_ensure()
         categories = Categories(homes, articles)

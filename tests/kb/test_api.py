@@ -102,6 +102,7 @@ def test_each_search_is_recorded_for_the_failed_search_report(client, indexed):
     assert recorded == [("refund", "en", 1, "api"), ("teleport my parcel", "fa", 0, "api")]
 
 
+@pytest.mark.usefixtures("rate_window")
 def test_too_many_searches_from_one_address_are_a_429(client, indexed, monkeypatch):
     monkeypatch.setattr(api, "API_RATE_PER_IP", "2/m")
 

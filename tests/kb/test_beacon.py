@@ -225,6 +225,7 @@ def test_do_not_track_zero_still_counts(client, gift_wrap):
     assert ArticleEvent.objects.count() == 1
 
 
+@pytest.mark.usefixtures("rate_window")
 def test_one_address_is_rate_limited(client, gift_wrap):
     allowed = int(BEACON_RATE_PER_IP.split("/")[0])
     body = _batch(_reading(gift_wrap)[0])

@@ -38,6 +38,19 @@ def test_a_published_article_is_searchable_at_its_public_url(published):
     assert hits[0].url.startswith("/en/help/")
 
 
+def test_an_import_reaches_the_index_in_one_write_when_it_commits(django_capture_on_commit_callbacks, monkeypatch):
+    writes, real_update = [], search.index_update
+    monkeypatch.setattr(search, "index_update", lambda **kwargs: writes.append(kwargs) or real_update(**kwargs))
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        import_articles(TRACKING, REFUNDS, TRACKING_FA)
+
+    assert len(callbacks) == 1 and len(writes) == 1
+    assert set(writes[0]["replace"]) == {"tracking.en", "refunds.en", "tracking.fa"}
+    assert ids(search.search_articles("courier", locale="en")) == ["tracking.en"]
+    assert ids(search.search_articles("مرسوله", locale="fa")) == ["tracking.fa"]
+
+
 def test_a_publish_rolled_back_never_reaches_the_index(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
         import_articles(REFUNDS)

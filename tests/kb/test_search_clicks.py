@@ -153,6 +153,7 @@ def test_the_redirect_only_answers_get(client, published):
     assert SearchQuery.objects.get().clicks == 0
 
 
+@pytest.mark.usefixtures("rate_window")
 def test_past_the_rate_limit_links_still_work_but_stop_counting(client, published):
     allowed = int(CLICK_RATE_PER_IP.split("/")[0])
     href = _links(client, "parcel")["Where is my parcel?"]

@@ -119,6 +119,7 @@ def test_only_live_articles_take_votes(client, articles):
     assert not ArticleVote.objects.exists()
 
 
+@pytest.mark.usefixtures("rate_window")
 def test_voting_is_rate_limited_per_address(articles):
     english, _persian = articles
     allowed = int(VOTE_RATE_PER_IP.split("/")[0])

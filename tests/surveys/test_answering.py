@@ -122,6 +122,7 @@ def test_links_expire(client, emailed, config):
     assert not SurveyResponse.objects.exists()
 
 
+@pytest.mark.usefixtures("rate_window")
 def test_answering_is_rate_limited(client, emailed):
     page, _scores = emailed
 

@@ -108,6 +108,7 @@ def test_an_inactive_reason_is_not_offered_and_not_accepted(client, switched_on)
     assert _answer(client, price).status_code == 400
 
 
+@pytest.mark.usefixtures("rate_window")
 def test_answering_is_rate_limited(client, switched_on):
     statuses = [_answer(client, switched_on["price"], visitor=f"{n:032x}").status_code for n in range(11)]
 

@@ -78,6 +78,7 @@ def test_next_pointing_off_site_is_ignored(client, agent_sara):
     assert response["Location"] == "/en/"
 
 
+@pytest.mark.usefixtures("rate_window")
 def test_too_many_attempts_for_one_account_are_refused(client, agent_sara):
     for _ in range(_limit(SIGN_IN_RATE_PER_ACCOUNT)):
         assert _sign_in(client, "sara@example.com", "guess").status_code == 200
@@ -89,6 +90,7 @@ def test_too_many_attempts_for_one_account_are_refused(client, agent_sara):
     assert "_auth_user_id" not in client.session
 
 
+@pytest.mark.usefixtures("rate_window")
 def test_too_many_attempts_from_one_address_are_refused(client, agent_sara):
     for number in range(_limit(SIGN_IN_RATE_PER_IP)):
         assert _sign_in(client, f"guess{number}@example.com", "guess").status_code == 200

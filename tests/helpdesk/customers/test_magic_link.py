@@ -108,6 +108,7 @@ def test_the_sign_in_form_reads_right_to_left_in_persian(client, db):
     assert 'autocomplete="email"' in html
 
 
+@pytest.mark.usefixtures("rate_window")
 def test_asking_too_often_for_one_address_is_refused_politely(request_link, customer_emma):
     for _ in range(int(LINK_REQUEST_RATE_PER_EMAIL.split("/")[0])):
         assert request_link("emma@example.com").status_code == 200
@@ -119,6 +120,7 @@ def test_asking_too_often_for_one_address_is_refused_politely(request_link, cust
     assert len(mail.outbox) == int(LINK_REQUEST_RATE_PER_EMAIL.split("/")[0])
 
 
+@pytest.mark.usefixtures("rate_window")
 def test_asking_too_often_from_one_address_is_refused(request_link, customer_emma):
     for number in range(int(LINK_REQUEST_RATE_PER_IP.split("/")[0])):
         assert request_link(f"someone{number}@example.com").status_code == 200

@@ -101,6 +101,7 @@ def test_too_many_files_are_refused_whole(client, signed_in_emma):
     assert not Ticket.objects.exists() and not Attachment.objects.exists()
 
 
+@pytest.mark.usefixtures("rate_window")
 def test_opening_tickets_is_rate_limited_by_address(client, signed_in_emma):
     for n in range(_limit(NEW_TICKET_RATE_PER_IP)):
         assert client.post(NEW, {"subject": f"Ticket {n}", "message": "Hi"}).status_code == 302
@@ -112,6 +113,7 @@ def test_opening_tickets_is_rate_limited_by_address(client, signed_in_emma):
     assert Ticket.objects.count() == _limit(NEW_TICKET_RATE_PER_IP)
 
 
+@pytest.mark.usefixtures("rate_window")
 def test_replies_are_rate_limited_per_customer(client, signed_in_emma):
     ticket = ticket_create(customer=signed_in_emma, subject="Help", body="Hello")
     url = f"/en/support/{ticket.public_id}/reply/"

@@ -185,6 +185,7 @@ def test_a_bad_address_is_a_form_error(send_request, mailoutbox):
     assert not TicketRequest.objects.exists() and not mailoutbox
 
 
+@pytest.mark.usefixtures("rate_window")
 def test_requests_are_rate_limited_per_email_address(send_request, mailoutbox):
     limit = int(NEW_REQUEST_RATE_PER_EMAIL.split("/")[0])
     for n in range(limit):
