@@ -56,3 +56,16 @@ worker: $(RUN_STAMP)
 
 clean:
 	rm -rf $(VENV)
+
+.PHONY: cluster cluster-stop cluster-status
+
+## A loopback cluster: nginx on 127.0.0.1:8080 (CLUSTER_PORT) before three Daphne workers, the task worker
+## and the scheduler, on PostgreSQL and Redis of its own (docs/operations.md). Prints the URL, pids, logs, logins.
+cluster: $(RUN_STAMP)
+	$(BIN)/python -m cluster start
+
+cluster-stop:
+	$(BIN)/python -m cluster stop
+
+cluster-status:
+	$(BIN)/python -m cluster status

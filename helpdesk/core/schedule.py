@@ -23,4 +23,5 @@ JOBS = [
     PeriodicJob("send_surveys", every_seconds=60),  # post-purchase surveys and ticket ratings that are due
     PeriodicJob("purge_kb_events", every_seconds=86400),  # KB beacon events past HELPDESK_KB_EVENTS_KEEP_DAYS
     PeriodicJob("rollup_kb_events", every_seconds=3600),  # KB daily roll-ups of the last 3 days
+    PeriodicJob("recover_tasks", every_seconds=300),  # tasks left RUNNING by a worker that died
 ]

@@ -1,4 +1,7 @@
-from django.http import JsonResponse
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -9,6 +12,10 @@ from django.views.decorators.http import require_GET, require_POST
 from helpdesk.api.errors import error_body
 
 from .health import run_checks
+
+# Django's wrappers of what a driver raises when the server is gone or refuses connections.
+DATABASE_UNREACHABLE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 5
 
 
 @require_GET
@@ -54,10 +61,28 @@ def not_found(request, exception=None):
 
 
 def server_error(request):
+    if isinstance(sys.exc_info()[1], DATABASE_UNREACHABLE):
+        return _unavailable(request)
     message = _("Something went wrong on our side. Please try again in a moment.")
     if _is_api(request):
         return JsonResponse(error_body("server_error", message), status=500)
     return render(request, "core/error.html", {"title": _("Server error"), "message": message}, status=500)
+
+
+def _unavailable(request):
+    """503 while the database cannot be reached (restarting, failing over): a wait, not a bug."""
+    message = _("The help desk is briefly unavailable. Please try again in a moment.")
+    if _is_api(request):
+        response = JsonResponse(error_body("unavailable", message), status=503)
+    else:
+        try:
+            response = render(
+                request, "core/error.html", {"title": _("Briefly unavailable"), "message": message}, status=503
+            )
+        except DATABASE_UNREACHABLE:  # the page shell looks up the signed-in viewer, in the database too
+            response = HttpResponse(message, content_type="text/plain; charset=utf-8", status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def bad_request(request, exception=None):

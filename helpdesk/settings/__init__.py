@@ -145,9 +145,12 @@ if REDIS_URL:
     }
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # RedisCache that serves misses while Redis is unreachable (helpdesk/core/cache.py); a
+            # Redis that hangs costs a request at most the socket timeout, not the whole page.
+            "BACKEND": "helpdesk.core.cache.OutageTolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "helpdesk",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
         }
     }
 else:
@@ -164,6 +167,10 @@ if TASKS_BACKEND not in TASK_BACKENDS and "." not in TASKS_BACKEND:
         f"HELPDESK_TASKS_BACKEND={TASKS_BACKEND!r} is unknown: use 'database', 'immediate' or a backend's dotted path."
     )
 TASKS = {"default": {"BACKEND": TASK_BACKENDS.get(TASKS_BACKEND, TASKS_BACKEND), "QUEUES": ["default"]}}
+# A task RUNNING longer than this lost its worker (helpdesk/core/task_recovery.py): keep it above
+# the longest task's run time. After this many claims it is failed instead of requeued.
+HELPDESK_TASK_STALE_SECONDS = env_int("HELPDESK_TASK_STALE_SECONDS", 30 * 60)
+HELPDESK_TASK_ATTEMPTS = env_int("HELPDESK_TASK_ATTEMPTS", 2)
 
 AUTH_USER_MODEL = "accounts.User"
 # Django's own list (PBKDF2 first) unless named; the first hasher hashes new passwords, the rest still check.
@@ -255,6 +262,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 API_MAX_BODY_BYTES = env_int("HELPDESK_API_MAX_BODY_BYTES", 1_048_576)
 
 RATELIMIT_VIEW = "helpdesk.core.views.rate_limited"
+# Counters live in the cache: while Redis is unreachable they cannot count, and requests pass
+# rather than every sign-in and search being refused (docs/operations.md, Faults).
+RATELIMIT_FAIL_OPEN = True
 RATELIMIT_IP_META_KEY = env_str("RATELIMIT_IP_META_KEY") or None
 SILENCED_SYSTEM_CHECKS = [] if REDIS_URL else ["django_ratelimit.E003", "django_ratelimit.W001"]
 

@@ -138,7 +138,7 @@ def test_redis_url_switches_channel_layer_and_cache_to_redis(start):
     cache = loaded["CACHES"]["default"]
     assert layer["BACKEND"] == "channels_redis.core.RedisChannelLayer"
     assert layer["CONFIG"]["hosts"] == ["redis://cache.internal:6379/3"]
-    assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert cache["BACKEND"] == "helpdesk.core.cache.OutageTolerantRedisCache"
     assert cache["LOCATION"] == "redis://cache.internal:6379/3"
 
 

@@ -2,11 +2,13 @@
 
 import signal
 import sys
+from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
+from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 from django_tasks_db.models import DBTaskResult
 
@@ -56,6 +58,59 @@ def test_database_backend_queues_a_row_until_a_worker_runs_it(worker_signals):
     result.refresh()
     assert result.status == TaskResultStatus.SUCCESSFUL
     assert result.return_value == "Hello, Emma"
+
+
+def _claimed_and_abandoned(result, *workers: str) -> None:
+    """Workers claimed the task and died (SIGKILL, OOM) an hour ago, leaving it RUNNING."""
+    row = DBTaskResult.objects.get(id=result.id)
+    for worker in workers:
+        row.claim(worker)
+    DBTaskResult.objects.filter(id=row.id).update(started_at=timezone.now() - timedelta(hours=1))
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(TASKS=DATABASE_TASKS)
+def test_a_task_whose_worker_died_mid_job_is_requeued_and_the_next_worker_runs_it(worker_signals):
+    result = greet.enqueue("Omar")
+    _claimed_and_abandoned(result, "worker-killed")
+    out = StringIO()
+
+    call_command("recover_tasks", stdout=out)
+    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+
+    assert "1 requeued, 0 failed" in out.getvalue()
+    result.refresh()
+    assert result.status == TaskResultStatus.SUCCESSFUL and result.return_value == "Hello, Omar"
+    assert len(DBTaskResult.objects.get(id=result.id).worker_ids) == 2
+
+
+@pytest.mark.django_db
+@override_settings(TASKS=DATABASE_TASKS, HELPDESK_TASK_ATTEMPTS=2)
+def test_a_task_that_lost_its_worker_on_every_attempt_is_failed_visibly_not_requeued():
+    result = greet.enqueue("Lina")
+    _claimed_and_abandoned(result, "worker-1", "worker-2")
+    out = StringIO()
+
+    call_command("recover_tasks", stdout=out)
+
+    assert "0 requeued, 1 failed" in out.getvalue()
+    row = DBTaskResult.objects.get(id=result.id)
+    assert row.status == TaskResultStatus.FAILED
+    assert row.exception_class_path == "helpdesk.core.task_recovery.WorkerLost"
+    assert "2 workers claimed the task" in row.traceback
+
+
+@pytest.mark.django_db
+@override_settings(TASKS=DATABASE_TASKS, HELPDESK_TASK_STALE_SECONDS=2 * 3600)
+def test_a_task_still_within_its_time_is_left_running():
+    result = greet.enqueue("Sara")
+    _claimed_and_abandoned(result, "worker-busy")
+    out = StringIO()
+
+    call_command("recover_tasks", stdout=out)
+
+    assert out.getvalue() == ""
+    assert DBTaskResult.objects.get(id=result.id).status == TaskResultStatus.RUNNING
 
 
 class FakeProcess:

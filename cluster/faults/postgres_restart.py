@@ -1,0 +1,121 @@
+"""Fault c: take the cluster's own PostgreSQL down under traffic, then bring it back, touching no worker."""
+
+import time
+from collections import Counter
+
+from .. import postgres
+from ..config import ClusterConfig
+from ..probe import get
+from .common import Report, child_pid, looks_like_traceback, wait_until
+
+EXPECTED = [
+    "while PostgreSQL is down, requests fail with 503 (the health check names the database), never 500, "
+    "never a page with a traceback",
+    "once it is back, every request succeeds again within 30 s without restarting any worker "
+    "(Django opens a new connection; CONN_MAX_AGE connections that broke are dropped)",
+    "after a quick restart with no traffic meanwhile (pg_ctl restart), the connections the workers kept "
+    "(CONN_MAX_AGE) are stale: at most one failed request per kept connection, then 200s",
+]
+PROBED = ["/healthz", "/en/", "/en/help/", "/api/v1/kb/search?q=order&locale=en", "/en/support/new/"]
+PROCESSES = ("daphne", "worker", "scheduler")
+
+
+def _probe(config: ClusterConfig, statuses: dict[str, Counter], tracebacks: list[str]) -> None:
+    for path in PROBED:
+        answer = get(config.url + path, timeout=15)
+        statuses[path][answer.status] += 1
+        if looks_like_traceback(answer.body):
+            tracebacks.append(path)
+
+
+def run(config: ClusterConfig, options) -> Report:
+    report = Report("postgres-restart", EXPECTED)
+    if not config.own_postgres:
+        return report.skip(
+            "CLUSTER_DATABASE_URL names a PostgreSQL the cluster does not own; restarting it would cut off "
+            "everyone else using it (restart it yourself with pg_ctlcluster and watch /healthz)"
+        )
+    down_seconds = options.seconds or 10
+    names = [f"daphne-{i}" for i in range(1, len(config.worker_ports) + 1)] + ["worker", "scheduler"]
+    pids_before = {name: child_pid(config, name) for name in names}
+    before: dict[str, Counter] = {path: Counter() for path in PROBED}
+    _probe(config, before, [])
+    report.saw(f"before: {', '.join(f'{path} {dict(counts)}' for path, counts in before.items())}")
+
+    postgres.stop_server(config, mode="fast")
+    report.step(f"stopped PostgreSQL (pg_ctl stop -m fast) for {down_seconds:g} s, probing {len(PROBED)} URLs")
+    during: dict[str, Counter] = {path: Counter() for path in PROBED}
+    tracebacks: list[str] = []
+    stopped = time.monotonic()
+    while time.monotonic() - stopped < down_seconds:
+        _probe(config, during, tracebacks)
+        time.sleep(1)
+    for path, counts in during.items():
+        report.saw(f"while down {path} answered {dict(counts)}")
+    report.check(set(during["/healthz"]) == {503}, "/healthz answered 503 throughout")
+    others = Counter()
+    for path in PROBED[1:]:
+        others.update(during[path])
+    report.check(500 not in others and 0 not in others, f"no page answered 500 or nothing: {dict(others)}")
+    report.check(not tracebacks, f"no answer showed a traceback (those that did: {sorted(set(tracebacks))})")
+
+    postgres.start_server(config)
+    report.step("started PostgreSQL again (pg_ctl start -w)")
+    restarted = time.monotonic()
+    after: dict[str, Counter] = {path: Counter() for path in PROBED}
+    recovered_at = None
+    while time.monotonic() - restarted < 30:
+        round_statuses: dict[str, Counter] = {path: Counter() for path in PROBED}
+        _probe(config, round_statuses, [])
+        for path, counts in round_statuses.items():
+            after[path].update(counts)
+        if all(set(counts) == {200} for counts in round_statuses.values()):
+            recovered_at = time.monotonic() - restarted
+            # Each worker holds its own connections: a few more rounds reach all of them.
+            for _ in range(len(config.worker_ports) * 2):
+                _probe(config, after, [])
+            break
+        time.sleep(1)
+    for path, counts in after.items():
+        report.saw(f"after the restart {path} answered {dict(counts)}")
+    report.check(recovered_at is not None, f"every URL answered 200 again ({recovered_at or 0:.1f} s after the start)")
+    failed_after = sum(count for counts in after.values() for status, count in counts.items() if status != 200)
+    report.saw(f"requests that failed after PostgreSQL was back: {failed_after}")
+
+    _quick_restart(config, report)
+
+    pids_after = {name: child_pid(config, name) for name in names}
+    daphnes_same = all(pids_before[name] == pids_after[name] for name in names if name.startswith("daphne"))
+    report.check(daphnes_same, f"no Daphne worker was restarted (pids before {pids_before}, after {pids_after})")
+    for name in ("worker", "scheduler"):
+        if pids_before[name] != pids_after[name]:
+            back = wait_until(lambda name=name: child_pid(config, name), timeout=60)
+            report.saw(
+                f"{name} exited while the database was down (logs/{name}.log) and the supervisor restarted it: "
+                f"pid {back or 'none yet'}"
+            )
+    return report
+
+
+def _quick_restart(config: ClusterConfig, report: Report) -> None:
+    """Restart in one go, with no request meanwhile: what do the connections the workers kept do next?"""
+    warm: dict[str, Counter] = {path: Counter() for path in PROBED}
+    for _ in range(len(config.worker_ports) * 2):
+        _probe(config, warm, [])
+    postgres.stop_server(config, mode="fast")
+    postgres.start_server(config)
+    report.step("restarted PostgreSQL in one go (pg_ctl stop -m fast, then start) with no request meanwhile")
+    after: dict[str, Counter] = {path: Counter() for path in PROBED}
+    tracebacks: list[str] = []
+    for _ in range(len(config.worker_ports) * 4):
+        _probe(config, after, tracebacks)
+    for path, counts in after.items():
+        report.saw(f"after the quick restart {path} answered {dict(counts)}")
+    failed = sum(count for counts in after.values() for status, count in counts.items() if status != 200)
+    last_round: dict[str, Counter] = {path: Counter() for path in PROBED}
+    _probe(config, last_round, tracebacks)
+    report.check(
+        all(set(counts) == {200} for counts in last_round.values()),
+        f"every URL answers 200 after the quick restart ({failed} requests failed first)",
+    )
+    report.check(not tracebacks, f"no answer showed a traceback (those that did: {sorted(set(tracebacks))})")

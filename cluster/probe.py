@@ -1,0 +1,37 @@
+"""Plain HTTP on the loopback, without proxies from the environment: what the launcher and the faults ask."""
+
+import http.client
+import json
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int  # 0: no answer (refused, reset, timed out)
+    body: str
+    headers: dict[str, str]
+    error: str = ""
+
+    def json(self) -> dict:
+        try:
+            return json.loads(self.body)
+        except ValueError:
+            return {}
+
+
+def get(url: str, *, timeout: float = 10, headers: dict[str, str] | None = None) -> Answer:
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=timeout)
+    path = parts.path or "/"
+    if parts.query:
+        path += "?" + parts.query
+    try:
+        connection.request("GET", path, headers={"Host": parts.netloc, **(headers or {})})
+        response = connection.getresponse()
+        body = response.read().decode("utf-8", "replace")
+        return Answer(response.status, body, {k.lower(): v for k, v in response.getheaders()})
+    except (OSError, http.client.HTTPException) as error:
+        return Answer(0, "", {}, error=f"{type(error).__name__}: {error}")
+    finally:
+        connection.close()
