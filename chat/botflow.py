@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from helpdesk.core.sanitize import plain_text
 from helpdesk.customers.models import Customer
 from helpdesk.sla.clock import business_seconds
 from helpdesk.sla.selectors import business_calendar
@@ -158,7 +159,8 @@ def _leave_message(conversation: Conversation, reply: BotReply) -> str:
     """Open a ticket with the visitor's message and the transcript; return what the bot tells them."""
     with translation.override(conversation.locale):
         body = chat_transcript_text(conversation, reply.message)
-        subject = " ".join(reply.message.split())[:SUBJECT_CHARS] or _("Message from the chat")
+        # The subject is plain text: a message that is only markup leaves nothing of its own for it.
+        subject = " ".join(plain_text(reply.message).split())[:SUBJECT_CHARS] or _("Message from the chat")
         if conversation.customer is not None:
             chat_to_ticket(conversation=conversation, subject=subject, body=body)
             return reply.text

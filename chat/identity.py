@@ -23,6 +23,8 @@ from django.utils import timezone
 from helpdesk.customers.models import Customer
 from helpdesk.customers.services import CustomerData, customer_upsert
 
+from .protocol import UNSTORABLE
+
 logger = logging.getLogger(__name__)
 
 MAX_TOKEN = 2048
@@ -74,6 +76,8 @@ def _identity(claims: dict) -> Identity | None:
     if not isinstance(external_id, str) or not 0 < len(external_id.strip()) <= 100:
         return None
     if not isinstance(name, str) or len(name) > 200 or not isinstance(email, str) or len(email) > 254:
+        return None
+    if UNSTORABLE.search(external_id + name):
         return None
     try:
         validate_email(email)

@@ -30,6 +30,9 @@ MAX_SEQ = 2**31 - 1
 MAX_IDENTITY = 2048
 MAX_ORIGIN = 500
 
+# NUL (PostgreSQL cannot store it) and lone surrogates (JSON's "\ud800" decodes to one; it is not UTF-8).
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
 RATE_CAPACITY = 20
 RATE_WINDOW_SECONDS = 10.0
 RATE_MAX_REFUSALS = 10
@@ -96,7 +99,7 @@ def _text(max_length: int, *, min_length: int = 0, pattern: str = "", too_long: 
     compiled = re.compile(pattern) if pattern else None
 
     def check(value):
-        if not isinstance(value, str) or len(value) < min_length:
+        if not isinstance(value, str) or len(value) < min_length or UNSTORABLE.search(value):
             raise _Bad()
         if len(value) > max_length:
             raise _Bad(too_long)

@@ -13,7 +13,7 @@ from .selectors import exit_reasons_offered
 def score_from_query(value: str | None, high: int, low: int = 0) -> int | None:
     """A score from a link's query string in any digit system, or None when absent or not a number."""
     text = ascii_digits(value or "").strip()
-    if not text.isdigit() or len(text) > 2:
+    if not text.isdecimal() or len(text) > 2:  # isdigit() also says yes to "²", which int() refuses
         return None
     score = int(text)
     return score if low <= score <= high else None

@@ -178,6 +178,11 @@ def clean_html(fragment: str) -> str:
     return "".join(policy.out).strip()
 
 
+def strip_controls(value: str) -> str:
+    """Return `value` without control characters (NUL included); tabs and line breaks stay."""
+    return _CONTROL.sub("", value)
+
+
 def render_markdown(text: str) -> str:
     """Render Markdown to safe HTML (raw HTML inside it is sanitised, never trusted)."""
     return clean_html(markdown_parser().render(text or ""))

@@ -46,7 +46,7 @@ def _context_of(source) -> tuple[Customer, Ticket | None, str]:
     customer = get_object_or_404(Customer, public_id=customer_id)
     ticket_id = source.get("ticket", "")
     ticket = None
-    if ticket_id.isdigit() and len(ticket_id) < 19:
+    if ticket_id.isdecimal() and len(ticket_id) < 19:
         ticket = Ticket.objects.filter(pk=ticket_id, customer=customer).first()
     return customer, ticket, _uuid(source.get("chat"))
 

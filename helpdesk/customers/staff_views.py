@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from helpdesk.accounts.decorators import staff_permission_required
+from helpdesk.core.sanitize import strip_controls
 
 from .record import record_sections
 from .selectors import customers_for_staff, orders_for_customer
@@ -11,7 +12,7 @@ from .selectors import customers_for_staff, orders_for_customer
 @require_safe
 @staff_permission_required("customers.view_customer")
 def customer_list(request):
-    query = request.GET.get("q", "").strip()[:100]
+    query = strip_controls(request.GET.get("q", "")).strip()[:100]  # PostgreSQL refuses a NUL in a query
     page = Paginator(customers_for_staff(query=query), 50).get_page(request.GET.get("page"))
     return render(request, "customers/staff/list.html", {"page": page, "query": query})
 

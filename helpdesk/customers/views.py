@@ -27,8 +27,11 @@ LINK_ERRORS = {
 
 def _safe_next(request, default: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    allowed = url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure())
-    return target if target and allowed else default
+    # A path of this site only: redirect() would read a bare word ("?next=portal") as a view's name.
+    allowed = target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, require_https=request.is_secure()
+    )
+    return target if allowed else default
 
 
 @ratelimit(key="ip", rate=LINK_REQUEST_RATE_PER_IP, method="POST", block=True)

@@ -11,6 +11,8 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 from email.utils import getaddresses, parseaddr
 
+from helpdesk.core.sanitize import strip_controls
+
 from .htmltext import html_to_text
 
 RECIPIENT_HEADERS = ("To", "Cc", "Delivered-To", "X-Original-To", "Envelope-To")
@@ -47,12 +49,15 @@ def message_ids(value: str) -> list[str]:
 
 
 def header(message: EmailMessage, name: str) -> str:
-    """A header's decoded value, or '' when it is missing or too broken to decode."""
+    """A header's decoded value on one line, without control characters, or '' when it is missing or too broken.
+
+    Encoded words can carry any character, NUL included, which PostgreSQL cannot store.
+    """
     try:
         value = message.get(name)
     except Exception:  # the standard library's header parsers raise all sorts on hostile input
         return ""
-    return " ".join(str(value).split()) if value is not None else ""
+    return " ".join(strip_controls(str(value)).split()) if value is not None else ""
 
 
 def _decode(part: EmailMessage) -> str:

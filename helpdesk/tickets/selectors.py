@@ -75,7 +75,7 @@ class InboxFilters:
 def _search(query: str) -> Q:
     text = query.strip()
     number = text.lstrip("#")
-    if number.isdigit() and len(number) < 12:
+    if number.isdecimal() and len(number) < 12:
         return Q(pk=int(number))
     if "@" in text and " " not in text:
         return Q(customer__email=text.lower())  # stored lowercased, so the index serves it

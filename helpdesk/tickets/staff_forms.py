@@ -37,7 +37,7 @@ SETTABLE_STATUSES = [(value, label) for value, label in Status.choices if value 
 def ticket_number(value: str) -> int | None:
     """Read "#123", "123" or "۱۲۳" as a ticket number."""
     text = ascii_digits(value).strip().lstrip("#").strip()
-    return int(text) if text.isdigit() and len(text) < 19 else None
+    return int(text) if text.isdecimal() and len(text) < 19 else None  # isdigit() also says yes to "²"
 
 
 def tag_names(value: str) -> list[str]:
