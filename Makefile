@@ -57,7 +57,7 @@ worker: $(RUN_STAMP)
 clean:
 	rm -rf $(VENV)
 
-.PHONY: cluster cluster-stop cluster-status
+.PHONY: cluster cluster-stop cluster-status cluster-load
 
 ## A loopback cluster: nginx on 127.0.0.1:8080 (CLUSTER_PORT) before three Daphne workers, the task worker
 ## and the scheduler, on PostgreSQL and Redis of its own (docs/operations.md). Prints the URL, pids, logs, logins.
@@ -69,3 +69,8 @@ cluster-stop:
 
 cluster-status:
 	$(BIN)/python -m cluster status
+
+## Load the running cluster: 1,000 chat customers and 50 agents for 30 minutes plus help-centre and inbox
+## traffic (bench/cluster_load.py; LOAD_ARGS="--minutes 5" and the like pass options on).
+cluster-load: $(DEV_STAMP)
+	$(BIN)/python -m bench.cluster_load $(LOAD_ARGS)

@@ -113,7 +113,7 @@ def bundle_table() -> Table:
     return table
 
 
-def _raise_fd_limit() -> None:
+def raise_fd_limit() -> None:
     """Let this process and the workers it starts hold a few thousand sockets each."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     wanted = hard if hard != resource.RLIM_INFINITY else 65536
@@ -263,7 +263,7 @@ def run(options) -> list[Table]:
     redis_url = getattr(options, "redis_url", "") or os.environ.get("REDIS_URL", "")
     pairs = min(RELAY_PAIRS, size["messages"]) if redis_url else 0
     tables = [bundle_table()]
-    _raise_fd_limit()
+    raise_fd_limit()
     if postgres:
         recreate_database(postgres, keep_existing=False)
     database = "PostgreSQL" if postgres else "SQLite"

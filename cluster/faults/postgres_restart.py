@@ -1,5 +1,6 @@
 """Fault c: take the cluster's own PostgreSQL down under traffic, then bring it back, touching no worker."""
 
+import asyncio
 import time
 from collections import Counter
 
@@ -14,18 +15,26 @@ EXPECTED = [
     "once it is back, every request succeeds again within 30 s without restarting any worker "
     "(Django opens a new connection; CONN_MAX_AGE connections that broke are dropped)",
     "after a quick restart with no traffic meanwhile (pg_ctl restart), the connections the workers kept "
-    "(CONN_MAX_AGE) are stale: at most one failed request per kept connection, then 200s",
+    "(CONN_MAX_AGE) are stale: at most one failed request per kept connection, then 200s; the same for a chat "
+    "socket's hello on each worker (WebSocket consumers keep theirs in one thread per worker)",
 ]
+HELLO_ATTEMPTS = 3
 PROBED = ["/healthz", "/en/", "/en/help/", "/api/v1/kb/search?q=order&locale=en", "/en/support/new/"]
 PROCESSES = ("daphne", "worker", "scheduler")
 
 
-def _probe(config: ClusterConfig, statuses: dict[str, Counter], tracebacks: list[str]) -> None:
+def _probe(
+    config: ClusterConfig, statuses: dict[str, Counter], tracebacks: list[str], no_retry_after: list[str] | None = None
+) -> None:
     for path in PROBED:
         answer = get(config.url + path, timeout=15)
         statuses[path][answer.status] += 1
         if looks_like_traceback(answer.body):
             tracebacks.append(path)
+        # A page's 503 says when to come back; /healthz is a monitor's answer, not a page's.
+        unhinted = answer.status == 503 and path != "/healthz" and "retry-after" not in answer.headers
+        if no_retry_after is not None and unhinted:
+            no_retry_after.append(path)
 
 
 def run(config: ClusterConfig, options) -> Report:
@@ -46,9 +55,10 @@ def run(config: ClusterConfig, options) -> Report:
     report.step(f"stopped PostgreSQL (pg_ctl stop -m fast) for {down_seconds:g} s, probing {len(PROBED)} URLs")
     during: dict[str, Counter] = {path: Counter() for path in PROBED}
     tracebacks: list[str] = []
+    no_retry_after: list[str] = []
     stopped = time.monotonic()
     while time.monotonic() - stopped < down_seconds:
-        _probe(config, during, tracebacks)
+        _probe(config, during, tracebacks, no_retry_after)
         time.sleep(1)
     for path, counts in during.items():
         report.saw(f"while down {path} answered {dict(counts)}")
@@ -58,6 +68,10 @@ def run(config: ClusterConfig, options) -> Report:
         others.update(during[path])
     report.check(500 not in others and 0 not in others, f"no page answered 500 or nothing: {dict(others)}")
     report.check(not tracebacks, f"no answer showed a traceback (those that did: {sorted(set(tracebacks))})")
+    report.check(
+        not no_retry_after,
+        f"every page's 503 carried Retry-After (those that did not: {dict(Counter(no_retry_after))})",
+    )
 
     postgres.start_server(config)
     report.step("started PostgreSQL again (pg_ctl start -w)")
@@ -97,11 +111,42 @@ def run(config: ClusterConfig, options) -> Report:
     return report
 
 
+async def _hello(config: ClusterConfig, port: int) -> str:
+    """Open a visitor socket on one worker directly and say hello: 'welcome', or how it was refused."""
+    from .chat import VISITOR_PATH, ChatClosed, Visitor
+
+    try:
+        socket = await Visitor.open(config.worker_url(port), VISITOR_PATH, timeout=10)
+    except (OSError, TimeoutError) as error:
+        return f"no connection ({type(error).__name__})"
+    try:
+        await socket.hello(visitor_key=None, conversation=None, last_seq=0)
+        return "welcome"
+    except ChatClosed as error:
+        return f"closed ({error.args[0] if error.args else error})"
+    except TimeoutError:
+        return "no welcome (timed out)"
+    finally:
+        await socket.close()
+
+
+async def _hellos(config: ClusterConfig) -> dict[int, list[str]]:
+    """Up to HELLO_ATTEMPTS hellos on each worker, stopping at the first welcome."""
+    answers: dict[int, list[str]] = {}
+    for port in config.worker_ports:
+        answers[port] = []
+        while len(answers[port]) < HELLO_ATTEMPTS and (not answers[port] or answers[port][-1] != "welcome"):
+            answers[port].append(await _hello(config, port))
+    return answers
+
+
 def _quick_restart(config: ClusterConfig, report: Report) -> None:
     """Restart in one go, with no request meanwhile: what do the connections the workers kept do next?"""
     warm: dict[str, Counter] = {path: Counter() for path in PROBED}
     for _ in range(len(config.worker_ports) * 2):
         _probe(config, warm, [])
+    warm_hellos = asyncio.run(_hellos(config))
+    report.saw(f"after the first restart (before the quick one), chat hellos on each worker: {warm_hellos}")
     postgres.stop_server(config, mode="fast")
     postgres.start_server(config)
     report.step("restarted PostgreSQL in one go (pg_ctl stop -m fast, then start) with no request meanwhile")
@@ -119,3 +164,10 @@ def _quick_restart(config: ClusterConfig, report: Report) -> None:
         f"every URL answers 200 after the quick restart ({failed} requests failed first)",
     )
     report.check(not tracebacks, f"no answer showed a traceback (those that did: {sorted(set(tracebacks))})")
+    hellos = asyncio.run(_hellos(config))
+    refused = sum(len(answers) - 1 for answers in hellos.values() if answers[-1] == "welcome")
+    report.saw(f"after the quick restart, chat hellos on each worker (port: answers in order): {hellos}")
+    report.check(
+        all(answers[-1] == "welcome" and len(answers) <= 2 for answers in hellos.values()),
+        f"a chat hello is welcomed on every worker by the second try ({refused} refused first)",
+    )

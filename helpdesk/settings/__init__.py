@@ -111,6 +111,9 @@ try:
         "default": dj_database_url.parse(
             env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'helpdesk.sqlite3'}"),
             conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+            # A kept connection is checked before reuse: after a database restart, chat consumers
+            # (one long-lived thread per worker) reused a dead one and closed the socket with 1011.
+            conn_health_checks=True,
         )
     }
 except ValueError as exc:

@@ -122,6 +122,7 @@ def test_database_url_switches_to_postgresql(start):
     assert database["ENGINE"] == "django.db.backends.postgresql"
     assert (database["HOST"], database["PORT"], database["NAME"]) == ("db.internal", 5433, "helpdesk")
     assert database["CONN_MAX_AGE"] == 60
+    assert database["CONN_HEALTH_CHECKS"] is True  # a kept connection that died with a restart is not reused
 
 
 def test_unusable_database_url_is_explained(start):
