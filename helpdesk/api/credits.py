@@ -1,5 +1,7 @@
 """Credit endpoints: the shop reads balances and redeems; staff keys grant within their limits."""
 
+import re
+
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -30,6 +32,9 @@ from .schema import error_responses
 
 KEY_HEADER = "Idempotency-Key"
 KEY_MAX = 255
+ENTRIES_DEFAULT = 50
+ENTRIES_MAX = 500
+WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
 STATUS_BY_CODE = {
     CreditErrorCode.INSUFFICIENT_CREDIT: status.HTTP_409_CONFLICT,
     CreditErrorCode.BUSY: status.HTTP_409_CONFLICT,
@@ -40,10 +45,12 @@ STATUS_BY_CODE = {
 }
 KEY_PARAMETER = OpenApiParameter(
     KEY_HEADER,
-    str,
+    # HTTP drops whitespace around a header value, so a key cannot start or end with it.
+    {"type": "string", "minLength": 1, "maxLength": KEY_MAX, "pattern": r"^\S(?:.*\S)?$"},
     location=OpenApiParameter.HEADER,
     required=True,
-    description="Any unique string up to 255 characters (a UUID is ideal). Send the same key to retry safely.",
+    description="Any unique string up to 255 characters, not blank (a UUID is ideal). Send the same key to retry "
+    "safely.",
 )
 
 
@@ -66,6 +73,19 @@ def _idempotency_key(request) -> str:
     return key
 
 
+def _entries_limit(request) -> int:
+    values = [value for value in request.query_params.getlist("limit") if value]  # `?limit=` is no limit
+    if not values:
+        return ENTRIES_DEFAULT
+    if len(values) > 1 or not WHOLE_NUMBER.fullmatch(values[0]):
+        raise serializers.ValidationError({"limit": serializers.IntegerField.default_error_messages["invalid"]})
+    try:
+        limit = int(values[0])
+    except ValueError:  # more digits than Python converts: far outside the range either way
+        limit = -1 if values[0].startswith("-") else ENTRIES_MAX
+    return min(max(limit, 1), ENTRIES_MAX)
+
+
 def _shop_label(request) -> str:
     return f"shop:{request.auth.name}"
 
@@ -76,13 +96,20 @@ class CreditView(APIView):
 
     @extend_schema(
         operation_id="credit_read",
-        parameters=[OpenApiParameter("limit", int, description="How many recent entries (1–500, default 50).")],
+        parameters=[
+            OpenApiParameter(
+                "limit",
+                int,
+                description=f"How many recent entries: a whole number, given once; {ENTRIES_DEFAULT} without one, "
+                f"and one outside 1–{ENTRIES_MAX} is clamped to it.",
+            )
+        ],
         responses={
             200: inline_serializer(
                 "Credit",
                 {"balances": BalanceSerializer(many=True), "entries": EntrySerializer(many=True)},
             ),
-            **error_responses(401, 403, 404),
+            **error_responses(400, 401, 403, 404),
         },
         summary="A customer's credit balances and latest ledger entries",
         description="Shop key. Entries are newest first; `kind` is `grant`, `redeem`, `reverse` or `expire`.",
@@ -90,8 +117,7 @@ class CreditView(APIView):
     )
     def get(self, request, external_id: str):
         customer = _customer(external_id)
-        limit = request.query_params.get("limit", "50")
-        limit = min(max(int(limit), 1), 500) if limit.isdigit() else 50
+        limit = _entries_limit(request)
         return Response(
             {
                 "balances": BalanceSerializer(balances_for_customer(customer), many=True).data,

@@ -1,8 +1,12 @@
 """OpenAPI schema pieces: the public paths, the bearer-key scheme and the error shape."""
 
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerFieldExtension
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, inline_serializer
 from rest_framework import serializers
+
+# Text with a character that is not whitespace (DRF trims text fields and refuses what is left blank).
+# Not just `\S`: Schemathesis reads a one-item pattern beside maxLength as the whole string's shape.
+NOT_BLANK = r"(?:^|\s)\S"
 
 ERROR_DESCRIPTIONS = {
     400: "The body is not valid JSON (`invalid_json`) or fields are missing or invalid (`validation_error`, "
@@ -63,6 +67,24 @@ def error_responses(*status_codes: int) -> dict[int, OpenApiResponse]:
         )
         for code in status_codes
     }
+
+
+class TrimmedTextField(OpenApiSerializerFieldExtension):
+    """Say in the schema that a text field which may not be blank may not be whitespace either.
+
+    DRF strips a text field before checking it is not blank, so `"  "` is refused like `""`.
+    """
+
+    target_class = "rest_framework.fields.CharField"
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        field = self.target
+        is_text = schema.get("type") == "string" and "pattern" not in schema
+        if direction == "request" and is_text and field.trim_whitespace and not field.allow_blank:
+            schema["pattern"] = NOT_BLANK
+        return schema
 
 
 class ApiKeyScheme(OpenApiAuthenticationExtension):

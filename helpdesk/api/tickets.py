@@ -30,6 +30,7 @@ from .permissions import IsShopKey
 from .schema import error_responses
 
 LIST_LIMIT = 100
+CUSTOMER_ID_MAX = 100
 STATUS_BY_CODE = {
     TicketErrorCode.NOT_STAFF: status.HTTP_403_FORBIDDEN,
     TicketErrorCode.TICKET_CLOSED: status.HTTP_409_CONFLICT,
@@ -79,7 +80,8 @@ class TicketListCreateView(APIView):
         description=(
             "Shop key or a staff key. The customer is created or updated by its `external_id`; `order` is the "
             "`external_id` of one of that customer's orders (422 `order_not_customers` otherwise). The body is "
-            "Markdown and is sanitised. `url` is the page where the customer follows the ticket."
+            "Markdown and is sanitised; 422 `empty_subject` or `empty_body` when nothing is left of one once "
+            "markup and control characters are dropped. `url` is the page where the customer follows the ticket."
         ),
         tags=["tickets"],
     )
@@ -111,7 +113,12 @@ class TicketListCreateView(APIView):
     @extend_schema(
         operation_id="tickets_list",
         parameters=[
-            OpenApiParameter("customer", str, required=True, description="The customer's `external_id`."),
+            OpenApiParameter(
+                "customer",
+                {"type": "string", "minLength": 1, "maxLength": CUSTOMER_ID_MAX},
+                required=True,
+                description="The customer's `external_id`.",
+            ),
         ],
         responses={200: TicketOutSerializer(many=True), **error_responses(400, 401, 403)},
         summary="List a customer's tickets",
@@ -120,7 +127,7 @@ class TicketListCreateView(APIView):
     )
     def get(self, request):
         external_id = request.query_params.get("customer", "")
-        if not external_id or len(external_id) > 100:
+        if not external_id or len(external_id) > CUSTOMER_ID_MAX:
             raise DomainError(
                 "validation_error", _("Give the customer's external id: ?customer=..."), status.HTTP_400_BAD_REQUEST
             )
@@ -169,12 +176,16 @@ class TicketMessageCreateView(APIView):
     @extend_schema(
         operation_id="tickets_messages_create",
         request=MessageInSerializer,
-        responses={201: OpenApiResponse(MessageOutSerializer), **error_responses(400, 401, 403, 404, 409, 413, 415)},
+        responses={
+            201: OpenApiResponse(MessageOutSerializer),
+            **error_responses(400, 401, 403, 404, 409, 413, 415, 422),
+        },
         summary="Add a message to a ticket",
         description=(
             "With a shop key the message is the customer's (and reopens a solved ticket). With a staff key it is "
             "that staff member's public reply, or an internal note with `public: false` (staff keys only: 403 "
-            "for the shop). 409 `ticket_closed` / `ticket_merged` when the ticket takes no more messages."
+            "for the shop). 409 `ticket_closed` / `ticket_merged` when the ticket takes no more messages; 422 "
+            "`empty_body` when nothing is left of the body once control characters are dropped."
         ),
         tags=["tickets"],
     )

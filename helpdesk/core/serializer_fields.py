@@ -13,7 +13,14 @@ KNOWN_CURRENCIES = frozenset(list_currencies())
 PLAIN_DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 
 
-@extend_schema_field({"type": "string", "pattern": "^[A-Z]{3}$", "example": "EUR", "description": "ISO 4217 code."})
+@extend_schema_field(
+    {
+        "type": "string",
+        "enum": sorted(KNOWN_CURRENCIES),
+        "example": "EUR",
+        "description": "ISO 4217 code (lower case is accepted too).",
+    }
+)
 class CurrencyField(serializers.CharField):
     default_error_messages = {"unknown": _("“{value}” is not an ISO 4217 currency code.")}
 

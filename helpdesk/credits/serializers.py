@@ -24,16 +24,29 @@ class AmountField(serializers.Field):
         return f"{value:.2f}"
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "format": "decimal",
+        "pattern": r"^\d{1,12}(\.\d{1,2})?$",
+        "not": {"pattern": r"^[0.]*$"},
+        "example": "25.00",
+    }
+)
+class PositiveAmountField(AmountField):
+    """An amount to grant or spend: the ledger refuses zero with `invalid_amount`, and the schema says so."""
+
+
 class EntrySerializer(serializers.Serializer):
     id = serializers.UUIDField(source="public_id")
     kind = serializers.CharField()
     amount = AmountField()
     currency = serializers.CharField(source="account.currency")
     balance_after = AmountField()
-    reason = serializers.CharField(source="reason.code", default=None)
+    reason = serializers.CharField(source="reason.code", default=None, allow_null=True)
     order = serializers.CharField()
-    reverses = serializers.UUIDField(source="reverses.public_id", default=None)
-    expires_at = serializers.DateTimeField()
+    reverses = serializers.UUIDField(source="reverses.public_id", default=None, allow_null=True)
+    expires_at = serializers.DateTimeField(allow_null=True)
     created_at = serializers.DateTimeField()
 
 
@@ -43,7 +56,7 @@ class BalanceSerializer(serializers.Serializer):
 
 
 class GrantInSerializer(serializers.Serializer):
-    amount = AmountField()
+    amount = PositiveAmountField()
     currency = CurrencyField()
     reason = serializers.SlugField(max_length=40, help_text="A reason code, e.g. `late-delivery`.")
     note = serializers.CharField(required=False, allow_blank=True, max_length=MAX_TEXT, default="")
@@ -61,7 +74,7 @@ class RequestOutSerializer(serializers.Serializer):
 
 
 class RedemptionInSerializer(serializers.Serializer):
-    amount = AmountField()
+    amount = PositiveAmountField()
     currency = CurrencyField()
     order = serializers.CharField(max_length=100, help_text="The shop's order number the credit pays towards.")
 
