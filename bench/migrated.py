@@ -96,7 +96,8 @@ def migrate_fresh(env: dict[str, str]) -> None:
     migrate(env)
 
 
-def _admin(url: str):
+def admin_connection(url: str):
+    """An autocommit connection to the `postgres` database of `url`'s server, for CREATE and DROP DATABASE."""
     import psycopg
     from psycopg.conninfo import conninfo_to_dict
 
@@ -112,7 +113,7 @@ def postgres_template(url: str) -> str:
     key = migrations_key()
     name = f"{TEMPLATE_PREFIX}{key}"
     with _locked(key):
-        connection = _admin(url)
+        connection = admin_connection(url)
         with connection:
             if _exists(connection, name):
                 return name
@@ -130,7 +131,7 @@ def create_postgres_database(url: str, name: str) -> None:
     """CREATE DATABASE `name` as a copy of the migrated template on `url`'s server (dropping any old one)."""
     template = postgres_template(url)
     with _locked(migrations_key()):  # a template being copied must have no other session on it
-        connection = _admin(url)
+        connection = admin_connection(url)
         with connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             connection.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')

@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .migrated import create_postgres_database, fresh_sqlite_database
+from .migrated import admin_connection, create_postgres_database, fresh_sqlite_database
 from .servers import BASE_DIR, server_environment
 
 
@@ -31,14 +31,12 @@ def machine() -> str:
 
 
 def _admin_connection(url: str):
-    import psycopg
     from psycopg.conninfo import conninfo_to_dict
 
-    params = conninfo_to_dict(url)
-    name = params.get("dbname", "")
+    name = conninfo_to_dict(url).get("dbname", "")
     if "bench" not in name:
         raise SystemExit(f"--postgres: the database name must contain 'bench' (it is dropped and created): {name!r}")
-    return psycopg.connect(**(params | {"dbname": "postgres"}), autocommit=True), name
+    return admin_connection(url), name
 
 
 def recreate_database(url: str, *, keep_existing: bool) -> None:

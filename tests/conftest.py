@@ -83,6 +83,22 @@ def rate_window():
 
 
 @pytest.fixture
+def exit_reasons(db):
+    """The default exit reasons by code, made as the data migration makes them.
+
+    A transactional test's flush removes the migration's rows, so tests that need them ask again.
+    """
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from surveys.models import ExitReason
+
+    import_module("surveys.migrations.0002_defaults").forwards(apps, None)
+    return {reason.code: reason for reason in ExitReason.objects.all()}
+
+
+@pytest.fixture
 def agent_sara(db):
     return staff_user_ensure(email="sara@example.com", password=PASSWORD, role=AGENT, full_name="Sara Ahmadi")
 

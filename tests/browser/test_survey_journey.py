@@ -7,10 +7,8 @@ import re
 from dataclasses import asdict
 from datetime import timedelta
 from decimal import Decimal
-from importlib import import_module
 
 import pytest
-from django.apps import apps
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -40,9 +38,8 @@ COMMENTS = {
 
 
 @pytest.fixture
-def survey_defaults(db):
-    """The settings row and the default exit reasons (a transactional test's flush removes the migration's)."""
-    import_module("surveys.migrations.0002_defaults").forwards(apps, None)
+def survey_defaults(exit_reasons):
+    """The settings row and the default exit reasons."""
     return SurveySettings.objects.get(pk=1)
 
 

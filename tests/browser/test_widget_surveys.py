@@ -1,9 +1,6 @@
 """The widget's surveys in English and Persian: the exit-intent question on a shop's page; chats rated good or bad."""
 
-from importlib import import_module
-
 import pytest
-from django.apps import apps
 from django.utils import translation
 from playwright.sync_api import expect
 
@@ -53,11 +50,10 @@ def said(language: str, text) -> str:
 
 
 @pytest.fixture
-def exit_intent_on(db):
-    """The question switched on, with the default exit reasons (a transactional test's flush removes them)."""
-    import_module("surveys.migrations.0002_defaults").forwards(apps, None)
+def exit_intent_on(exit_reasons):
+    """The question switched on, with the default exit reasons."""
     SurveySettings.objects.update_or_create(pk=1, defaults={"exit_intent_enabled": True})
-    return {reason.code: reason for reason in ExitReason.objects.all()}
+    return exit_reasons
 
 
 def open_shop_page(page, helpdesk: str, language: str, direction: str, path: str = "/products/saffron-tea"):

@@ -4,17 +4,13 @@ A comment (post-purchase, ticket, exit) and the exit-intent question's comment r
 page and its CSV; an exit survey's comment and shop reference reach the follow-up ticket.
 """
 
-from importlib import import_module
-
 import pytest
-from django.apps import apps
 from django.utils import timezone
 
 from helpdesk.tickets.models import Ticket
 from surveys.models import (
     ExitContext,
     ExitIntentAnswer,
-    ExitReason,
     Survey,
     SurveyKind,
     SurveyResponse,
@@ -31,10 +27,8 @@ VISITOR = "0123456789abcdef0123456789abcdef"
 
 
 @pytest.fixture
-def reasons(db):
-    """The default exit reasons (as the data migration makes them)."""
-    import_module("surveys.migrations.0002_defaults").forwards(apps, None)
-    return {reason.code: reason for reason in ExitReason.objects.all()}
+def reasons(exit_reasons):
+    return exit_reasons
 
 
 @pytest.fixture

@@ -2,16 +2,14 @@
 
 import json
 from decimal import Decimal
-from importlib import import_module
 
 import pytest
-from django.apps import apps
 from django.utils import translation
 from django.utils.translation import gettext
 
 from helpdesk.credits.models import CreditEntry, EntryKind
 from helpdesk.tickets.models import Channel, Ticket
-from surveys.models import ExitReason, SurveyResponse
+from surveys.models import SurveyResponse
 
 from .conftest import path_of
 
@@ -31,13 +29,8 @@ def open_exit_survey(client, key, body=LEAVING):
 
 
 @pytest.fixture
-def reasons(config):
-    """The default reasons (a transactional test's flush may have removed the migration's)."""
-
-    from surveys.migrations import __name__ as package  # noqa: F401 - the module path below
-
-    import_module("surveys.migrations.0002_defaults").forwards(apps, None)
-    return {reason.code: reason for reason in ExitReason.objects.all()}
+def reasons(config, exit_reasons):
+    return exit_reasons
 
 
 @pytest.fixture

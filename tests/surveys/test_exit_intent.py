@@ -1,11 +1,9 @@
 """The widget's exit-intent question: off by default, one answer per visitor in 30 days, nothing personal kept."""
 
 from datetime import timedelta
-from importlib import import_module
 
 import pytest
 import time_machine
-from django.apps import apps
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -18,9 +16,8 @@ URL = "/{language}/surveys/exit-intent/"
 
 
 @pytest.fixture
-def reasons(config):
-    import_module("surveys.migrations.0002_defaults").forwards(apps, None)
-    return {reason.code: reason for reason in ExitReason.objects.all()}
+def reasons(config, exit_reasons):
+    return exit_reasons
 
 
 @pytest.fixture
