@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from helpdesk.core.models import ChoiceLabels
 from helpdesk.customers.models import Customer
 
 
@@ -17,7 +18,7 @@ class OrderStatus(models.TextChoices):
     RETURNED = "returned", pgettext_lazy("order status", "Returned")
 
 
-class Order(models.Model):
+class Order(ChoiceLabels, models.Model):
     """An order as the shop reports it; the shop's external id is the key."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from helpdesk.core.models import ChoiceLabels
 from helpdesk.customers.models import Customer
 from helpdesk.orders.models import Order
 from helpdesk.sla.choices import Channel, Priority
@@ -58,7 +59,7 @@ class Tag(models.Model):
         return self.name
 
 
-class Ticket(models.Model):
+class Ticket(ChoiceLabels, models.Model):
     """A customer's request and everything that happened to it."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -146,7 +147,7 @@ class AuthorKind(models.TextChoices):
     SYSTEM = "system", pgettext_lazy("message author", "System")
 
 
-class Message(models.Model):
+class Message(ChoiceLabels, models.Model):
     """A public reply or an internal note on a ticket."""
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from helpdesk.core.digits import ascii_digits
+from helpdesk.core.widgets import QuickSelect
 from helpdesk.orders.models import Order
 
 from .models import Channel, Macro, Priority, Status, Tag, Team, Ticket
@@ -92,26 +93,30 @@ class InboxFilterForm(forms.Form):
         choices=[(view.value, label) for view, label in VIEW_LABELS.items()], required=False, widget=forms.HiddenInput
     )
     q = forms.CharField(label=_("Search"), max_length=200, required=False)
-    status = forms.ChoiceField(label=_("Status"), choices=_blank(_("Any status"), Status.choices), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=_blank(_("Any status"), Status.choices), required=False, widget=QuickSelect
+    )
     priority = forms.ChoiceField(
-        label=_("Priority"), choices=_blank(_("Any priority"), Priority.choices), required=False
+        label=_("Priority"), choices=_blank(_("Any priority"), Priority.choices), required=False, widget=QuickSelect
     )
     assignee = forms.CharField(
         label=_("Assignee"),
         required=False,
-        widget=forms.Select,
+        widget=QuickSelect,
         validators=[RegexValidator(r"^(none|\d{1,18})\Z", _("Choose one of the agents in the list."))],
     )
     team = forms.CharField(
         label=_("Team"),
         required=False,
-        widget=forms.Select,
+        widget=QuickSelect,
         validators=[RegexValidator(r"^\d{1,18}\Z", _("Choose one of the teams in the list."))],
     )
     tag = forms.CharField(label=_("Tag"), max_length=TAG_MAX, required=False)
-    channel = forms.ChoiceField(label=_("Channel"), choices=_blank(_("Any channel"), Channel.choices), required=False)
+    channel = forms.ChoiceField(
+        label=_("Channel"), choices=_blank(_("Any channel"), Channel.choices), required=False, widget=QuickSelect
+    )
     locale = forms.ChoiceField(
-        label=_("Language"), choices=_blank(_("Any language"), settings.LANGUAGES), required=False
+        label=_("Language"), choices=_blank(_("Any language"), settings.LANGUAGES), required=False, widget=QuickSelect
     )
 
     def __init__(self, data, *, agents=(), teams=()):

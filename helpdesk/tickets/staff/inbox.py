@@ -1,7 +1,5 @@
 """The inbox list and its bulk actions."""
 
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.shortcuts import redirect, render
@@ -14,24 +12,18 @@ from django.views.decorators.http import require_POST, require_safe
 
 from helpdesk.accounts.decorators import staff_permission_required
 
-from ..models import Ticket
 from ..selectors import COUNT_CAP, InboxView, inbox_counts, tickets_for_agent
 from ..staff_forms import SETTABLE_STATUSES, VIEW_LABELS, BulkForm, InboxFilterForm, assignee_choices
 from .bulk import BulkRefused, tickets_bulk_apply
 from .live import live_config
 from .pickers import agents_and_teams, agents_for_assignment
-from .sla import SlaBadge, sla_badge
+from .rows import InboxRow
+from .sla import sla_badge
 
 
 def _count_text(count: int) -> str:
     """Counts stop at COUNT_CAP: beyond it the exact number costs more than it tells."""
     return f"{intcomma(COUNT_CAP)}+" if count > COUNT_CAP else intcomma(count)
-
-
-@dataclass(frozen=True)
-class InboxRow:
-    ticket: Ticket
-    sla: SlaBadge | None
 
 
 def _regions_context(request, form: InboxFilterForm) -> dict:

@@ -157,6 +157,29 @@ def test_filters_narrow_the_list(client, agent_sara, desk, customer_emma, params
     assert subjects(html) == expected
 
 
+@pytest.mark.parametrize("common_from", [0, 1, 100])
+@pytest.mark.parametrize("extra", [{}, {"priority": "urgent"}])
+def test_a_tag_filter_finds_the_same_tickets_however_common_the_tag(
+    client, agent_sara, customer_emma, monkeypatch, common_from, extra
+):
+    """A common tag alone walks the due order (EXISTS); with another filter, or rare, it is joined."""
+    from helpdesk.tickets import selectors
+
+    monkeypatch.setattr(selectors, "COMMON_TAG", common_from)
+    with at(MONDAY_10):
+        for n, priority in enumerate([Priority.URGENT, Priority.NORMAL, Priority.URGENT, Priority.LOW]):
+            ticket = open_ticket(customer_emma, subject=f"Tagged {n}", priority=priority)
+            services.ticket_tag(ticket=ticket, by=agent_sara, add=["late"])
+        open_ticket(customer_emma, subject="Not tagged", priority=Priority.URGENT)
+    client.force_login(agent_sara)
+
+    html = page(client, view="open", tag="late", **extra)
+
+    expected = {"Tagged 0", "Tagged 2"} if extra else {"Tagged 0", "Tagged 1", "Tagged 2", "Tagged 3"}
+    assert subjects(html) == expected
+    assert subjects(page(client, view="open", tag="nobody-has-this", **extra)) == set()
+
+
 def subjects(html: str) -> set[str]:
     return set(re.findall(r'class="ticket-link"[^>]*><bdi lang="\w+">(.*?)</bdi>', html))
 
