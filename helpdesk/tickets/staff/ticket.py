@@ -16,6 +16,7 @@ from .live import live_config
 from .pickers import agents_and_teams, macros_active
 from .sla import sla_badge, sla_figures
 from .timeline import timeline_entries
+from .timeline_html import timeline_html
 
 RTL_LOCALES = {"ar", "fa"}
 
@@ -30,7 +31,7 @@ def ticket_or_404(pk: int) -> Ticket:
 def _timeline_context(ticket: Ticket) -> dict:
     return {
         "ticket": ticket,
-        "entries": timeline_entries(ticket_timeline(ticket)),
+        "timeline": timeline_html(timeline_entries(ticket_timeline(ticket)), locale=ticket.locale),
         "conversation_dir": "rtl" if ticket.locale in RTL_LOCALES else "ltr",
     }
 
