@@ -136,7 +136,9 @@ def tickets_for_agent(
     queryset = Ticket.objects.filter(view_q(view, agent=agent, now=now) & filters.as_q(), merged_into__isnull=True)
     if (position := cursor_decode(cursor)) is not None:
         due, pk = position
-        queryset = queryset.filter(Q(sla_due_at__gt=due) | Q(sla_due_at=due, pk__gt=pk))
+        # The range first, so the due-time index is entered there; `a > x OR (a = x AND id > y)`
+        # alone made SQLite read every later ticket and sort them (45 ms at page 40 of 100k).
+        queryset = queryset.filter(Q(sla_due_at__gte=due) & (Q(sla_due_at__gt=due) | Q(pk__gt=pk)))
     rows = list(
         queryset.select_related("customer", "assignee")
         .only(*INBOX_ROW_FIELDS)

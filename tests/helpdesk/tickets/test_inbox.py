@@ -261,6 +261,27 @@ def test_pages_follow_a_cursor_without_repeating_or_skipping(client, agent_sara,
     assert "First page" in second
 
 
+def test_the_cursor_walks_ties_and_distinct_due_times_in_order(agent_sara, customer_emma):
+    from helpdesk.tickets.selectors import InboxView, tickets_for_agent
+
+    with at(MONDAY_10):
+        tickets = [open_ticket(customer_emma, subject=f"Question {n:02d}") for n in range(60)]
+    for n, ticket in enumerate(tickets):  # ties within three due times, ids out of step with them
+        Ticket.objects.filter(pk=ticket.pk).update(sla_due_at=MONDAY_10 + timedelta(hours=(n * 7) % 3))
+    expected = list(
+        Ticket.objects.filter(pk__in=[t.pk for t in tickets]).order_by("sla_due_at", "pk").values_list("pk", flat=True)
+    )
+
+    seen, cursor = [], ""
+    while True:
+        page_ = tickets_for_agent(agent=agent_sara, view=InboxView.OPEN, cursor=cursor, now=MONDAY_10)
+        seen += [ticket.pk for ticket in page_.tickets]
+        if not (cursor := page_.next_cursor):
+            break
+
+    assert seen == expected
+
+
 def test_the_first_page_costs_at_most_ten_queries_however_many_tickets(
     client, agent_sara, customer_emma, django_assert_max_num_queries
 ):
