@@ -267,7 +267,7 @@ def run(options) -> list[Table]:
     if postgres:
         recreate_database(postgres, keep_existing=False)
     database = "PostgreSQL" if postgres else "SQLite"
-    layer = "Redis channel layer" if redis_url else "in-memory channel layer"
+    layer = "Redis pub/sub channel layer" if redis_url else "in-memory channel layer"
     load_before = os.getloadavg()[0]
     try:
         with tempfile.TemporaryDirectory(prefix="bench-chat-") as directory:

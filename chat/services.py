@@ -91,15 +91,17 @@ def chat_message_post(
 ) -> Posted:
     """Store a message with the conversation's next sequence number, once per `client_id`.
 
-    `by`: None (the visitor), an agent (User), or AuthorKind.BOT / AuthorKind.SYSTEM.
+    `by`: None (the visitor), an agent (User), or AuthorKind.BOT / AuthorKind.SYSTEM. Only the
+    conversation's pk is read: `Conversation(pk=...)` will do. The stored message's
+    `conversation` is the row as locked (its status, its assignee).
     """
     text = _clean(body)
     locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
-    if locked.status == ConversationStatus.ENDED:
-        raise ChatError(ChatErrorCode.CONVERSATION_ENDED)
     author = _author(by)
     if author["author_kind"] == AuthorKind.AGENT and locked.assignee_id != by.pk:
         raise ChatError(ChatErrorCode.NOT_YOUR_CHAT)
+    if locked.status == ConversationStatus.ENDED:
+        raise ChatError(ChatErrorCode.CONVERSATION_ENDED)
     if client_id:
         earlier = ChatMessage.objects.filter(conversation=locked, client_id=client_id).first()
         if earlier is not None:

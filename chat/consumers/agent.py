@@ -1,6 +1,7 @@
 """/ws/chat/agent/: the agent's console, one socket for the queue and every chat the agent has open."""
 
-from channels.db import database_sync_to_async
+from functools import partial
+
 from django.contrib.auth import get_user_model
 
 from helpdesk.accounts.roles import is_agent
@@ -9,13 +10,15 @@ from helpdesk.realtime import chat_queue_group
 from ..errors import ChatError, ChatErrorCode
 from ..frames import PROTOCOL_VERSION
 from ..models import Conversation, ConversationStatus, PresenceStatus
-from ..protocol import AGENT_SCHEMAS, CLOSE_UNAUTHORISED, FrameError, SocketErrorCode
+from ..protocol import AGENT_SCHEMAS, CLOSE_INTERNAL_ERROR, CLOSE_UNAUTHORISED, FrameError, SocketErrorCode
 from ..selectors import chat_queue, conversation_by_public_id, conversation_for_agent
 from ..services import agent_presence_beat, chat_accept, chat_end, chat_message_post, chat_read, chat_transfer
 from .base import ChatSocket, stored_frames
+from .database import database_call
+from .lanes import Lanes
 
 
-@database_sync_to_async
+@database_call
 def _agent(user):
     """Return the signed-in user if they may answer chats, else None."""
     if user is None or not user.is_authenticated or not user.is_staff or not is_agent(user):
@@ -23,12 +26,14 @@ def _agent(user):
     return get_user_model().objects.get(pk=user.pk)
 
 
-@database_sync_to_async
+@database_call
 def _beat(agent, status: str) -> None:
     agent_presence_beat(agent=agent, status=status)
 
 
-_queue_items = database_sync_to_async(lambda agent: chat_queue(agent=agent))
+@database_call
+def _queue_items(agent) -> list[dict]:
+    return chat_queue(agent=agent)
 
 
 def _summary(conversation: Conversation) -> dict:
@@ -57,12 +62,12 @@ def _mine(agent, public_id: str) -> Conversation:
     return conversation
 
 
-@database_sync_to_async
+@database_call
 def _check_mine(agent, public_id: str) -> int:
     return _mine(agent, public_id).pk
 
 
-@database_sync_to_async
+@database_call
 def _take(agent, public_id: str) -> int:
     conversation = conversation_by_public_id(public_id)
     if conversation is None:
@@ -70,25 +75,29 @@ def _take(agent, public_id: str) -> int:
     return chat_accept(conversation=conversation, agent=agent).pk
 
 
-@database_sync_to_async
-def _load_chat(agent, public_id: str, last_seq: int) -> tuple[dict, int, list[dict]]:
+@database_call
+def _load_chat(agent, public_id: str, last_seq: int) -> tuple[int, dict, int, list[dict]]:
     conversation = _mine(agent, public_id)
     seen = min(last_seq, conversation.last_seq)
-    return _summary(conversation), seen, stored_frames(conversation.pk, seen)
+    return conversation.pk, _summary(conversation), seen, stored_frames(conversation.pk, seen)
 
 
-@database_sync_to_async
-def _post(agent, public_id: str, body: str, client_id: str) -> int:
-    conversation = _mine(agent, public_id)
-    return chat_message_post(conversation=conversation, body=body, by=agent, client_id=client_id).message.seq
+@database_call
+def _post(agent, pk: int, body: str, client_id: str) -> int:
+    # chat_message_post checks, under its lock, that the chat is still this agent's.
+    try:
+        posted = chat_message_post(conversation=Conversation(pk=pk), body=body, by=agent, client_id=client_id)
+    except Conversation.DoesNotExist:
+        raise ChatError(ChatErrorCode.NOT_YOUR_CHAT) from None
+    return posted.message.seq
 
 
-@database_sync_to_async
+@database_call
 def _mark_read(agent, public_id: str, seq: int) -> None:
     chat_read(conversation=_mine(agent, public_id), seq=seq, by_agent=True)
 
 
-@database_sync_to_async
+@database_call
 def _hand_over(agent, public_id: str, to: int) -> None:
     colleague = get_user_model().objects.filter(pk=to, is_active=True).first()
     if colleague is None:
@@ -96,18 +105,18 @@ def _hand_over(agent, public_id: str, to: int) -> None:
     chat_transfer(conversation=_mine(agent, public_id), to_agent=colleague, by=agent)
 
 
-@database_sync_to_async
+@database_call
 def _end_chat(agent, public_id: str) -> None:
     chat_end(conversation=_mine(agent, public_id), by=agent)
 
 
-@database_sync_to_async
+@database_call
 def _histories(seen: dict[str, int]) -> dict[str, list[dict]]:
     pks = dict(Conversation.objects.filter(public_id__in=list(seen)).values_list("public_id", "pk"))
     return {str(public_id): stored_frames(pk, seen[str(public_id)]) for public_id, pk in pks.items()}
 
 
-@database_sync_to_async
+@database_call
 def _read_marks(public_ids: list[str]) -> dict[str, tuple[int, int]]:
     rows = Conversation.objects.filter(public_id__in=public_ids).values_list(
         "public_id", "visitor_read_seq", "agent_read_seq"
@@ -121,6 +130,14 @@ class AgentConsumer(ChatSocket):
     role = "agent"
     schemas = AGENT_SCHEMAS
     user = None
+    # On disconnect, what the console already sent may finish for this long before it is cancelled.
+    drain_seconds = 5.0
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Each chat's frames and nudges in order, the chats side by side: a slow post holds up no other chat.
+        self.lanes = Lanes(failed=partial(self.close, code=CLOSE_INTERNAL_ERROR))
+        self.pks: dict[str, int] = {}  # conversation public id → pk, for the chats open here
 
     async def connect(self):
         self.user = await _agent(self.scope.get("user"))
@@ -138,6 +155,7 @@ class AgentConsumer(ChatSocket):
     async def disconnect(self, code):
         if self.user is None:
             return
+        await self.lanes.close(grace=self.drain_seconds)
         await self.channel_layer.group_discard(chat_queue_group(), self.channel_name)
         await super().disconnect(code)
         # Gone now rather than when the last heartbeat lapses; another open tab says otherwise within seconds.
@@ -145,6 +163,24 @@ class AgentConsumer(ChatSocket):
 
     def addressed(self, public_id: str, frame: dict) -> dict:
         return frame | {"conversation": public_id}
+
+    async def leave_conversation(self, public_id: str) -> None:
+        self.pks.pop(public_id, None)
+        await super().leave_conversation(public_id)
+
+    async def act(self, kind: str, frame: dict) -> None:
+        self.lanes.submit(frame.get("conversation"), partial(super().act, kind, frame))
+
+    async def chat_frame(self, event):
+        frame = event["frame"]
+        public_id = frame.get("conversation")
+        if public_id is None and frame.get("type") in ("message", "read"):
+            # A nudge that does not say which chat it is about: every open chat catches up, in its own lane.
+            catch_up = self._catch_up if frame["type"] == "message" else self._send_read_marks
+            for public_id in list(self.joined):
+                self.lanes.submit(public_id, partial(catch_up, public_id))
+            return
+        self.lanes.submit(public_id, partial(super().chat_frame, event))
 
     def handler_for(self, kind: str):
         handler = self.handlers[kind]
@@ -181,10 +217,11 @@ class AgentConsumer(ChatSocket):
         # Join before reading the history: a message stored meanwhile arrives as a nudge, and is sent once.
         await self.join_conversation(public_id, seen=last_seq)
         try:
-            summary, seen, frames = await _load_chat(self.user, public_id, last_seq)
+            pk, summary, seen, frames = await _load_chat(self.user, public_id, last_seq)
         except ChatError:
             await self.leave_conversation(public_id)
             raise
+        self.pks[public_id] = pk
         self.joined[public_id] = seen
         self.read_marks[public_id] = (summary["visitor_read_seq"], summary["agent_read_seq"])
         await self.send_json(summary)
@@ -194,7 +231,7 @@ class AgentConsumer(ChatSocket):
         await self.leave_conversation(frame["conversation"])
 
     async def _on_message(self, frame):
-        seq = await _post(self.user, frame["conversation"], frame["body"], frame["client_id"])
+        seq = await _post(self.user, self.pks[frame["conversation"]], frame["body"], frame["client_id"])
         await self.send_json(
             {"type": "ack", "conversation": frame["conversation"], "client_id": frame["client_id"], "seq": seq}
         )
@@ -230,27 +267,27 @@ class AgentConsumer(ChatSocket):
     # Channel-layer nudges: the database says what they were about.
 
     async def on_message_nudge(self, frame: dict) -> None:
-        public_id = frame.get("conversation")
-        if public_id is None:
-            # A nudge that does not say which chat it is about: every open chat catches up.
-            wanted = dict(self.joined)
-        elif public_id not in self.joined:
+        public_id = frame["conversation"]
+        if public_id not in self.joined:
             return
-        elif frame["seq"] == self.joined[public_id] + 1:
+        if frame["seq"] == self.joined[public_id] + 1:
             await self.send_messages(public_id, [frame])
-            return
         else:
-            wanted = {public_id: self.joined[public_id]}
-        if not wanted:
+            await self._catch_up(public_id)
+
+    async def _catch_up(self, public_id: str) -> None:
+        if public_id not in self.joined:
             return
-        for public_id, frames in (await _histories(wanted)).items():
-            await self.send_messages(public_id, frames)
+        frames = (await _histories({public_id: self.joined[public_id]})).get(public_id, [])
+        await self.send_messages(public_id, frames)
 
     async def on_read_nudge(self, frame: dict) -> None:
-        public_id = frame.get("conversation")
-        if not self.joined or (public_id is not None and public_id not in self.joined):
+        await self._send_read_marks(frame["conversation"])
+
+    async def _send_read_marks(self, public_id: str) -> None:
+        if public_id not in self.joined:
             return
-        marks = await _read_marks(list(self.joined))
+        marks = await _read_marks([public_id])
         for public_id, (visitor, agent) in marks.items():
             before = self.read_marks.get(public_id, (0, 0))
             if visitor > before[0]:

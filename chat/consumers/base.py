@@ -2,6 +2,7 @@
 
 from collections.abc import Awaitable, Callable, Mapping
 
+from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.utils import translation
@@ -61,6 +62,15 @@ class ChatSocket(AsyncJsonWebsocketConsumer):
         self.locale = settings.LANGUAGE_CODE
         self.joined: dict[str, int] = {}  # conversation public id → the last seq this socket was sent
 
+    async def dispatch(self, message):
+        # Channels first closes the old connections of the one database thread, a hop to that thread
+        # for every frame and every nudge, queued behind whatever database work it is doing. These
+        # sockets touch the database only through calls that close their own (chat/consumers/database.py).
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
         if self.closing:
             return
@@ -82,6 +92,10 @@ class ChatSocket(AsyncJsonWebsocketConsumer):
         except FrameError as error:
             await self.send_error(error.code, field=error.field, **echo_fields(content))
             return
+        await self.act(kind, frame)
+
+    async def act(self, kind: str, frame: dict) -> None:
+        """Run a valid frame's handler; a domain or frame error goes back to the client as an error frame."""
         try:
             await self.handler_for(kind)(self, frame)
         except ChatError as error:
@@ -124,8 +138,9 @@ class ChatSocket(AsyncJsonWebsocketConsumer):
         for frame in frames:
             if public_id not in self.joined or frame["seq"] <= self.joined[public_id]:
                 continue
-            await self.send_json(self.addressed(public_id, frame))
+            # Counted before the send yields, so no other task of this socket sends it too.
             self.joined[public_id] = frame["seq"]
+            await self.send_json(self.addressed(public_id, frame))
 
     def addressed(self, public_id: str, frame: dict) -> dict:
         """Return the frame as this socket's client expects it (an agent's console needs the conversation)."""

@@ -4,7 +4,6 @@ import logging
 from dataclasses import dataclass
 from functools import partial
 
-from channels.db import database_sync_to_async
 from django.conf import settings
 from django.db import transaction
 from django.utils.datastructures import CaseInsensitiveMapping
@@ -18,7 +17,7 @@ from .. import botflow
 from ..errors import ChatError
 from ..frames import PROTOCOL_VERSION
 from ..identity import customer_for_identity, identity_verify
-from ..models import Conversation
+from ..models import Conversation, ConversationStatus
 from ..protocol import CLOSE_BAD_VERSION, CLOSE_RATE_ABUSE, VISITOR_SCHEMAS, SocketErrorCode
 from ..ratelimits import new_conversation_allowed
 from ..selectors import conversation_for_visitor
@@ -32,6 +31,7 @@ from ..services import (
     visitor_key_new,
 )
 from .base import ChatSocket, stored_frames
+from .database import database_call
 
 logger = logging.getLogger(__name__)
 
@@ -69,7 +69,7 @@ class TooManyConversations(Exception):
     """This address opened more new conversations than the limit allows for now."""
 
 
-@database_sync_to_async
+@database_call
 def _open(hello: dict, *, locale: str, session, address: str = "", kb_session: str = "") -> Opened:
     customer, refused = _customer(session, hello["identity"], locale)
     key = hello["visitor_key"]
@@ -93,35 +93,36 @@ def _open(hello: dict, *, locale: str, session, address: str = "", kb_session: s
     return Opened(conversation.pk, str(conversation.public_id), key, refused)
 
 
-@database_sync_to_async
+@database_call
 def _load(pk: int, last_seq: int) -> tuple[Conversation, int, list[dict], str]:
     conversation = Conversation.objects.get(pk=pk)
     seen = min(last_seq, conversation.last_seq)
     return conversation, seen, stored_frames(pk, seen), chat_rating_scale()
 
 
-_history = database_sync_to_async(stored_frames)
+_history = database_call(stored_frames)
 
 
-@database_sync_to_async
+@database_call
 def _post_message(pk: int, body: str, client_id: str) -> tuple[int, bool]:
-    posted = chat_message_post(conversation=Conversation.objects.get(pk=pk), body=body, client_id=client_id)
-    return posted.message.seq, posted.created
+    """Store the visitor's message; return its seq and whether it is new to a chat the bot still has."""
+    posted = chat_message_post(conversation=Conversation(pk=pk), body=body, client_id=client_id)
+    return posted.message.seq, posted.created and posted.message.conversation.status == ConversationStatus.BOT
 
 
-@database_sync_to_async
+@database_call
 def _bot_answer(pk: int, text: str) -> None:
     try:
-        botflow.bot_on_message(conversation=Conversation.objects.get(pk=pk), text=text)
+        botflow.bot_on_message(conversation=Conversation(pk=pk), text=text)
     except Exception:
         # The visitor's message is stored and acknowledged; a failing bot must not drop their socket.
         logger.exception("The chat bot failed to answer")
 
 
-@database_sync_to_async
+@database_call
 def _press_button(pk: int, button: str, client_id: str) -> int | None:
     try:
-        posted = botflow.bot_on_button(conversation=Conversation.objects.get(pk=pk), button=button, client_id=client_id)
+        posted = botflow.bot_on_button(conversation=Conversation(pk=pk), button=button, client_id=client_id)
     except ChatError:
         raise
     except Exception:
@@ -131,19 +132,19 @@ def _press_button(pk: int, button: str, client_id: str) -> int | None:
     return posted.message.seq if posted else None
 
 
-@database_sync_to_async
-def _mark_read(pk: int, seq: int) -> None:
-    chat_read(conversation=Conversation.objects.get(pk=pk), seq=seq, by_agent=False)
+@database_call
+def _mark_read(pk: int, public_id: str, seq: int) -> None:
+    chat_read(conversation=Conversation(pk=pk, public_id=public_id), seq=seq, by_agent=False)
 
 
-@database_sync_to_async
+@database_call
 def _end_chat(pk: int) -> None:
-    chat_end(conversation=Conversation.objects.get(pk=pk))
+    chat_end(conversation=Conversation(pk=pk))
 
 
-@database_sync_to_async
+@database_call
 def _rate(pk: int, score: int, comment: str) -> int:
-    return chat_rate(conversation=Conversation.objects.get(pk=pk), score=score, comment=comment).rating
+    return chat_rate(conversation=Conversation(pk=pk), score=score, comment=comment).rating
 
 
 class VisitorConsumer(ChatSocket):
@@ -207,9 +208,9 @@ class VisitorConsumer(ChatSocket):
         }
 
     async def _on_message(self, frame):
-        seq, created = await _post_message(self.pk, frame["body"], frame["client_id"])
+        seq, bot_turn = await _post_message(self.pk, frame["body"], frame["client_id"])
         await self.send_json({"type": "ack", "client_id": frame["client_id"], "seq": seq})
-        if created:
+        if bot_turn:
             await _bot_answer(self.pk, frame["body"])
 
     async def _on_sync(self, frame):
@@ -228,7 +229,7 @@ class VisitorConsumer(ChatSocket):
         await self.send_typing(self.public_id, {"type": "typing", "by": "visitor", "on": frame["on"]})
 
     async def _on_read(self, frame):
-        await _mark_read(self.pk, frame["seq"])
+        await _mark_read(self.pk, self.public_id, frame["seq"])
 
     async def _on_end(self, frame):
         await _end_chat(self.pk)

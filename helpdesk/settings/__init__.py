@@ -140,9 +140,14 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            # redis-py is pinned below 8: its 5 s default socket timeout equals channels-redis' blocking
-            # read of an idle channel, which closed quiet WebSockets with 1011 (django/channels_redis#422).
+            # Pub/sub: a group send is one PUBLISH, delivered to the subscribed processes at once, instead
+            # of a sorted set per channel polled with BZPOPMIN. It keeps nothing for a process that is not
+            # listening, which the chat does not need: the database has every message and a socket that
+            # missed a nudge catches up (docs/benchmarks.md, "## chat"). Its options are hosts, prefix,
+            # serializer_format, symmetric_encryption_keys, on_disconnect and on_reconnect; no capacity
+            # or expiry. redis-py stays pinned below 8 (django/channels_redis#422: its 5 s default socket
+            # timeout closed quiet WebSockets with 1011 under the sorted-set layer).
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {"hosts": [REDIS_URL], "prefix": "helpdesk:"},
         }
     }

@@ -1,10 +1,14 @@
 """Helpers for the chat socket tests: sockets opened through the ASGI app as Daphne runs it."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import import_module
+from unittest import mock
 
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
+from django.db.backends.utils import CursorWrapper
 from django.test import Client
 
 from chat.bot import ArticleLink
@@ -91,3 +95,22 @@ class FakeSearch:
 
     def __call__(self, q: str, locale: str, **kwargs) -> list[ArticleLink]:
         return self.links
+
+
+@contextmanager
+def statements() -> Iterator[list[str]]:
+    """Record the SELECT, INSERT, UPDATE and DELETE statements every thread runs (sockets query off this one)."""
+    seen: list[str] = []
+    original = CursorWrapper._execute_with_wrappers
+
+    def recording(cursor, sql, params, many, executor):
+        if sql.lstrip().split(None, 1)[0].upper() in ("SELECT", "INSERT", "UPDATE", "DELETE"):
+            seen.append(sql)
+        return original(cursor, sql, params, many, executor)
+
+    with mock.patch.object(CursorWrapper, "_execute_with_wrappers", recording):
+        yield seen
+
+
+def verbs(sqls: list[str]) -> list[str]:
+    return [sql.lstrip().split(None, 1)[0].upper() for sql in sqls]

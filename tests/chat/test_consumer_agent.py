@@ -1,18 +1,34 @@
 """/ws/chat/agent/: the agent console's queue, accepting, several chats at once, typing, receipts, transfer, end."""
 
+import asyncio
+import threading
 from datetime import timedelta
 from unittest import mock
 
 import pytest
 from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.utils import timezone
 
+from chat.consumers import AgentConsumer
 from chat.models import AgentPresence, AuthorKind, Conversation
 from chat.selectors import chat_queue
 from chat.services import chat_accept, chat_handoff, chat_message_post, conversation_start, visitor_key_new
 from helpdesk.asgi import application
-from tests.chat.sockets import ORIGIN, TIMEOUT, FakeSearch, agent, messages, staff_cookie, until, visitor
+from helpdesk.realtime import chat_group
+from tests.chat.sockets import (
+    ORIGIN,
+    TIMEOUT,
+    FakeSearch,
+    agent,
+    messages,
+    staff_cookie,
+    statements,
+    until,
+    verbs,
+    visitor,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -370,3 +386,119 @@ async def test_a_message_nudge_without_a_conversation_is_made_good_from_the_data
     assert await sara.receive_nothing(timeout=0.2)
     for socket in (visitor_socket, sara):
         await socket.disconnect()
+
+
+async def test_an_agents_message_costs_four_statements(agent_sara):
+    visitor_socket, public_id = await waiting_visitor()
+    sara, _ = await agent(agent_sara)
+    summary, *_ = await accepted(sara, public_id)
+
+    with statements() as seen:
+        await sara.send_json_to({"type": "message", "conversation": public_id, "client_id": "s-1", "body": "Hello!"})
+        ack = await until(sara, "ack")
+        echo = await until(sara, "message", client_id="s-1")
+
+    # The conversation locked (which proves it is still hers), the client id looked up, the seq taken, the message.
+    assert verbs(seen) == ["SELECT", "SELECT", "UPDATE", "INSERT"]
+    assert ack["seq"] == echo["seq"] == summary["last_seq"] + 1
+    for socket in (visitor_socket, sara):
+        await socket.disconnect()
+
+
+def slow_post(started: threading.Event, released: threading.Event):
+    """chat_message_post that waits in the database thread until the test releases it."""
+
+    def post(**kwargs):
+        started.set()
+        released.wait(timeout=TIMEOUT)
+        return chat_message_post(**kwargs)
+
+    return post
+
+
+def next_message(public_id: str, seq: int, body: str) -> dict:
+    return {
+        "type": "message",
+        "conversation": public_id,
+        "seq": seq,
+        "author": "visitor",
+        "name": "",
+        "body": body,
+        "payload": {},
+        "client_id": f"v-{seq}",
+        "created_at": timezone.now().isoformat(),
+    }
+
+
+async def test_a_post_in_one_chat_does_not_hold_up_the_messages_of_another(agent_sara):
+    first_visitor, first = await waiting_visitor()
+    second_visitor, second = await waiting_visitor()
+    sara, _ = await agent(agent_sara)
+    await accepted(sara, first)
+    summary, *_ = await accepted(sara, second)
+    started, released = threading.Event(), threading.Event()
+
+    with mock.patch("chat.consumers.agent.chat_message_post", side_effect=slow_post(started, released)):
+        await sara.send_json_to({"type": "message", "conversation": first, "client_id": "s-1", "body": "Checking…"})
+        assert await asyncio.to_thread(started.wait, TIMEOUT)
+        nudge = next_message(second, summary["last_seq"] + 1, "Still there?")
+        await get_channel_layer().group_send(chat_group(second), {"type": "chat.frame", "frame": nudge})
+        relayed = await asyncio.wait_for(until(sara, "message", conversation=second), timeout=1)
+        released.set()
+        ack = await until(sara, "ack", conversation=first)
+
+    assert relayed["body"] == "Still there?"
+    assert ack["client_id"] == "s-1"
+    for socket in (first_visitor, second_visitor, sara):
+        await socket.disconnect()
+
+
+async def test_one_chats_frames_keep_their_order_while_its_post_is_slow(agent_sara):
+    visitor_socket, public_id = await waiting_visitor()
+    sara, _ = await agent(agent_sara)
+    summary, *_ = await accepted(sara, public_id)
+    started, released = threading.Event(), threading.Event()
+
+    with mock.patch("chat.consumers.agent.chat_message_post", side_effect=slow_post(started, released)):
+        await sara.send_json_to({"type": "message", "conversation": public_id, "client_id": "s-1", "body": "One"})
+        assert await asyncio.to_thread(started.wait, TIMEOUT)
+        await sara.send_json_to({"type": "message", "conversation": public_id, "client_id": "s-2", "body": "Two"})
+        assert await sara.receive_nothing(timeout=0.2)
+        released.set()
+        frames = [await sara.receive_json_from(timeout=TIMEOUT) for _ in range(4)]
+
+    first, second = summary["last_seq"] + 1, summary["last_seq"] + 2
+    # Both frames came before either echo, as they would through a consumer that did one thing at a time.
+    assert [(f["type"], f["client_id"], f["seq"]) for f in frames] == [
+        ("ack", "s-1", first),
+        ("ack", "s-2", second),
+        ("message", "s-1", first),
+        ("message", "s-2", second),
+    ]
+    for socket in (visitor_socket, sara):
+        await socket.disconnect()
+
+
+async def test_a_console_closed_mid_post_is_cleaned_up_and_the_visitor_still_gets_the_message(agent_sara):
+    visitor_socket, public_id = await waiting_visitor()
+    sara, _ = await agent(agent_sara)
+    await accepted(sara, public_id)
+    await messages(visitor_socket, 1)
+    started, released = threading.Event(), threading.Event()
+
+    with (
+        mock.patch("chat.consumers.agent.chat_message_post", side_effect=slow_post(started, released)),
+        mock.patch.object(AgentConsumer, "drain_seconds", 0.1),
+    ):
+        await sara.send_json_to({"type": "message", "conversation": public_id, "client_id": "s-1", "body": "Bye"})
+        assert await asyncio.to_thread(started.wait, TIMEOUT)
+        closing = asyncio.create_task(sara.disconnect(timeout=TIMEOUT))
+        await asyncio.sleep(0.3)
+        released.set()
+        await closing
+        [said] = await messages(visitor_socket, 1)
+
+    assert (said["client_id"], said["body"]) == ("s-1", "Bye")
+    presence = await database_sync_to_async(AgentPresence.objects.get)(user=agent_sara)
+    assert presence.status == "away"
+    await visitor_socket.disconnect()

@@ -11,11 +11,22 @@ from channels.testing import WebsocketCommunicator
 from django.test import override_settings
 from django.utils import timezone
 
+from chat.botflow import bot_on_message
 from chat.identity import identity_sign
 from chat.models import AuthorKind, ChatMessage, Conversation
-from chat.services import chat_message_post
+from chat.services import chat_accept, chat_handoff, chat_message_post
 from helpdesk.asgi import application
-from tests.chat.sockets import ORIGIN, TIMEOUT, FakeSearch, customer_cookie, hello, messages, visitor
+from tests.chat.sockets import (
+    ORIGIN,
+    TIMEOUT,
+    FakeSearch,
+    customer_cookie,
+    hello,
+    messages,
+    statements,
+    verbs,
+    visitor,
+)
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
@@ -381,3 +392,40 @@ async def test_one_address_cannot_open_conversations_without_end(monkeypatch):
     assert await database_sync_to_async(Conversation.objects.count)() == 3
     for socket, _ in [*opened, (other_socket, other)]:
         await socket.disconnect()
+
+
+@database_sync_to_async
+def taken_by(public_id, agent) -> None:
+    chat = Conversation.objects.get(public_id=public_id)
+    chat_handoff(conversation=chat)
+    chat_accept(conversation=chat, agent=agent)
+
+
+async def test_a_message_to_a_person_costs_four_statements_and_no_turn_for_the_bot(agent_sara):
+    socket, welcome, _ = await visitor()
+    await taken_by(welcome["conversation"], agent_sara)
+    [joined] = await messages(socket, 1)
+
+    with statements() as seen, mock.patch("chat.botflow.bot_on_message") as bot:
+        await socket.send_json_to({"type": "message", "client_id": "v-1", "body": "Is anyone there?"})
+        ack = await socket.receive_json_from(timeout=TIMEOUT)
+        [echo] = await messages(socket, 1)
+
+    # The conversation locked, the client id looked up, the next seq taken, the message stored.
+    assert verbs(seen) == ["SELECT", "SELECT", "UPDATE", "INSERT"]
+    assert (ack["seq"], echo["seq"], echo["body"]) == (joined["seq"] + 1, joined["seq"] + 1, "Is anyone there?")
+    assert not bot.called
+    await socket.disconnect()
+
+
+async def test_a_message_to_the_bot_is_acknowledged_before_the_bot_answers():
+    socket, _welcome, _ = await visitor()
+
+    with mock.patch("chat.consumers.visitor.botflow.bot_on_message", wraps=bot_on_message) as bot:
+        await socket.send_json_to({"type": "message", "client_id": "v-1", "body": "where is my order"})
+        ack = await socket.receive_json_from(timeout=TIMEOUT)
+        said, answer = await messages(socket, 2)
+
+    assert (ack["type"], ack["seq"], said["seq"], answer["author"]) == ("ack", 2, 2, "bot")
+    assert bot.call_count == 1
+    await socket.disconnect()

@@ -137,7 +137,7 @@ def test_redis_url_switches_channel_layer_and_cache_to_redis(start):
 
     layer = loaded["CHANNEL_LAYERS"]["default"]
     cache = loaded["CACHES"]["default"]
-    assert layer["BACKEND"] == "channels_redis.core.RedisChannelLayer"
+    assert layer["BACKEND"] == "channels_redis.pubsub.RedisPubSubChannelLayer"
     assert layer["CONFIG"]["hosts"] == ["redis://cache.internal:6379/3"]
     assert cache["BACKEND"] == "helpdesk.core.cache.OutageTolerantRedisCache"
     assert cache["LOCATION"] == "redis://cache.internal:6379/3"
