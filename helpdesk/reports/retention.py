@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Min, OuterRef, Q, Subquery, Sum
+from django.db.models import Case, IntegerField, Max, Min, Q, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,12 +29,6 @@ from .sla import TARGETS, period_bounds, tickets_created_between
 WINDOW = timedelta(days=90)
 SMALL_SAMPLE = 30  # fewer customers (or answers) than this: the figure is flagged as a small sample
 CENT = Decimal("0.01")  # amounts are stored with two decimals (helpdesk.credits.models.MONEY)
-_TICKET_FIELDS = [
-    "customer_id",
-    "created_at",
-    *(f"{target}_breached" for target in TARGETS),
-    *(f"sla_policy__{target}_minutes" for target in TARGETS),
-]
 
 
 # What each customer did in the period, and what followed
@@ -45,7 +39,7 @@ class Contact:
     """One customer's support contact in the period (`anchor` is the first of it), and what came after."""
 
     anchor: datetime
-    next_order: datetime | None  # their first sale after the anchor, whenever it was
+    next_order: datetime | None = None  # their first sale after the anchor, when within 90 days
     timed: bool = False  # a ticket with an SLA target, or a chat with a first-response verdict
     breached: bool = False
     ticket: bool = False
@@ -65,58 +59,74 @@ class Contact:
         return moment is not None and self.anchor < moment <= self.anchor + WINDOW
 
 
-def _next_order() -> Subquery:
-    """The first sale (not cancelled or returned) to the row's customer after the row was created.
-
-    A plain column of the row is compared, so the database finds it through the orders' customer index.
-    """
-    sales = Order.objects.filter(customer=OuterRef("customer_id"), placed_at__gt=OuterRef("created_at"))
-    return Subquery(sales.exclude(status__in=NOT_SALES).order_by("placed_at").values("placed_at")[:1])
-
-
 class _Contacts(dict[int, Contact]):
-    def meet(self, customer_id: int, moment: datetime, next_order: datetime | None) -> Contact:
+    def meet(self, customer_id: int, moment: datetime) -> Contact:
         """The customer's contact, moved earlier when this one is."""
         found = self.get(customer_id)
         if found is None:
-            found = self[customer_id] = Contact(anchor=moment, next_order=next_order)
+            found = self[customer_id] = Contact(anchor=moment)
         elif moment < found.anchor:
-            found.anchor, found.next_order = moment, next_order
+            found.anchor = moment
         return found
+
+
+def _any(condition: Q) -> Max:
+    """Whether any row of the group meets `condition` (1 or 0; a portable bool_or)."""
+    return Max(Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField()))
 
 
 def _contacts(start: date, end: date) -> dict[int, Contact]:
     """Every customer with a ticket (not merged away) or a chat in the period: when, what SLA, who handled it.
 
-    Three queries, and the chat policy's two; each row brings the customer's first sale after it.
+    Four queries, and the chat policy's two: the tickets and the bot's chats are folded per
+    customer in the database (first contact, any breach, any target), the chats that asked for a
+    person are read one by one for their verdict, then the first sales after the anchors.
     """
     contacts = _Contacts()
-    tickets = tickets_created_between(start, end).annotate(next_order=_next_order())
-    for row in tickets.values(*_TICKET_FIELDS, "next_order").order_by():
-        contact = contacts.meet(row["customer_id"], row["created_at"], row["next_order"])
-        contact.ticket = True
-        for target in TARGETS:
-            breached = row[f"{target}_breached"]
-            contact.breached |= breached
-            contact.timed |= breached or row[f"sla_policy__{target}_minutes"] is not None
+    breached = Q(first_response_breached=True) | Q(next_response_breached=True) | Q(resolution_breached=True)
+    timed = breached
+    for target in TARGETS:
+        timed |= Q(**{f"sla_policy__{target}_minutes__isnull": False})
+    per_customer = (
+        tickets_created_between(start, end)
+        .values("customer_id")
+        .annotate(first=Min("created_at"), breached=_any(breached), timed=_any(timed))
+        .values_list("customer_id", "first", "breached", "timed")
+        .order_by()
+    )
+    for customer_id, first, any_breached, any_timed in per_customer:
+        contact = contacts.meet(customer_id, first)
+        contact.ticket, contact.breached, contact.timed = True, bool(any_breached), bool(any_timed)
     chats = chats_started_between(*period_bounds(start, end)).filter(customer__isnull=False)
-    chats = chats.annotate(next_order=_next_order())
     # A chat that never asked for a person is the bot's and has no first-response verdict (chat.metrics),
     # so only the others are read as objects and timed.
-    for customer_id, started, next_order in chats.filter(queued_at__isnull=True).values_list(
-        "customer_id", "created_at", "next_order"
-    ):
-        contacts.meet(customer_id, started, next_order).bot_chat = True
+    bot_chats = chats.filter(queued_at__isnull=True).values("customer_id").annotate(first=Min("created_at"))
+    for customer_id, first in bot_chats.values_list("customer_id", "first").order_by():
+        contacts.meet(customer_id, first).bot_chat = True
     queued = list(chats.filter(queued_at__isnull=False))
     for chat, metrics in zip(queued, chat_metrics_many(queued), strict=True):
-        contact = contacts.meet(chat.customer_id, chat.created_at, chat.next_order)
+        contact = contacts.meet(chat.customer_id, chat.created_at)
         contact.human_chat |= metrics.handled == Handling.HUMAN
         contact.bot_chat |= metrics.handled == Handling.BOT
         contact.unanswered_chat |= metrics.handled in (Handling.MISSED, Handling.WAITING)
         if metrics.first_response_breached is not None:
             contact.timed = True
             contact.breached |= metrics.first_response_breached
+    _next_orders(contacts, start, end)
     return contacts
+
+
+def _next_orders(contacts: dict[int, Contact], start: date, end: date) -> None:
+    """Each contact's first sale (not cancelled or returned) after its anchor and within 90 days of it. One query.
+
+    Anchors fall in the period, so only the sales from its start to 90 days after its end can count.
+    """
+    low, high = period_bounds(start, end)
+    sales = Order.objects.filter(placed_at__gt=low, placed_at__lte=high + WINDOW).exclude(status__in=NOT_SALES)
+    for customer_id, placed_at in sales.values_list("customer_id", "placed_at").order_by("placed_at"):
+        contact = contacts.get(customer_id)
+        if contact is not None and contact.next_order is None and contact.within(placed_at):
+            contact.next_order = placed_at
 
 
 def _population(start: date, end: date) -> Q:

@@ -3,43 +3,20 @@
 Read together with docs/reports.md ("SLA report"), which defines every figure.
 """
 
-import math
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncDate
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helpdesk.sla.choices import Channel, Priority
 from helpdesk.tickets.models import Ticket
 
-TARGETS = ("first_response", "next_response", "resolution")
-_TARGET_MINUTES = {target: f"sla_policy__{target}_minutes" for target in TARGETS}
-_FIELDS = [
-    "priority",
-    "channel",
-    "locale",
-    "assignee_id",
-    "assignee__first_name",
-    "assignee__last_name",
-    "assignee__email",
-    "first_response_business_seconds",
-    "resolution_business_seconds",
-    *(f"{target}_breached" for target in TARGETS),
-    *_TARGET_MINUTES.values(),
-]
-
-
-def percentile(values: Iterable[int], share: int) -> int | None:
-    """The nearest-rank percentile: the smallest value with at least `share` % of values at or below it."""
-    ordered = sorted(values)
-    if not ordered:
-        return None
-    return ordered[max(math.ceil(share * len(ordered) / 100), 1) - 1]
+from .local_days import count_per_local_day
+from .sla_groups import DURATIONS, TARGETS, TOTAL, GroupCounts, group_figures
+from .sla_groups import percentile as percentile  # the rule chat.report_rows ranks chats with
 
 
 def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
@@ -90,63 +67,59 @@ class SlaReport:
     by_locale: list[SlaFigures]
 
 
-def _rate(rows: Sequence[dict], target: str) -> BreachRate:
-    breached = f"{target}_breached"
-    timed = [row for row in rows if row[breached] or row[_TARGET_MINUTES[target]] is not None]
-    return BreachRate(breached=sum(1 for row in timed if row[breached]), timed=len(timed))
-
-
-def _present(values: Iterable[int | None]) -> list[int]:
-    return [value for value in values if value is not None]
-
-
-def _figures(key: str, label: str, rows: Sequence[dict]) -> SlaFigures:
-    first = _present(row["first_response_business_seconds"] for row in rows)
-    solved = _present(row["resolution_business_seconds"] for row in rows)
+def _figures(key: str, label: str, counts: GroupCounts, ranked: dict) -> SlaFigures:
+    first, solved = ranked.get(DURATIONS[0], (None, None)), ranked.get(DURATIONS[1], (None, None))
+    rate = {target: BreachRate(breached=counts.breached[target], timed=counts.timed[target]) for target in TARGETS}
     return SlaFigures(
         key=key,
         label=label,
-        tickets=len(rows),
-        first_response_median=percentile(first, 50),
-        first_response_p90=percentile(first, 90),
-        resolution_median=percentile(solved, 50),
-        resolution_p90=percentile(solved, 90),
-        first_response=_rate(rows, "first_response"),
-        next_response=_rate(rows, "next_response"),
-        resolution=_rate(rows, "resolution"),
+        tickets=counts.tickets,
+        first_response_median=first[0],
+        first_response_p90=first[1],
+        resolution_median=solved[0],
+        resolution_p90=solved[1],
+        first_response=rate["first_response"],
+        next_response=rate["next_response"],
+        resolution=rate["resolution"],
     )
 
 
-def _agent_label(row: dict) -> str:
-    if row["assignee_id"] is None:
+def _agent_label(assignee_id: int | None, agents: dict[int, tuple[str, str, str]]) -> str:
+    if assignee_id is None:
         return _("Unassigned")
-    name = f"{row['assignee__first_name']} {row['assignee__last_name']}".strip()
-    return name or row["assignee__email"]
-
-
-def _grouped(rows: Sequence[dict], key: Callable[[dict], str], label: Callable[[str, dict], str], order=None):
-    groups: dict[str, list[dict]] = defaultdict(list)
-    for row in rows:
-        groups[key(row)].append(row)
-    figures = [_figures(name, label(name, members[0]), members) for name, members in groups.items()]
-    if order is None:
-        return sorted(figures, key=lambda figure: figure.label.casefold())
-    return sorted(figures, key=lambda figure: order.index(figure.key) if figure.key in order else len(order))
+    first_name, last_name, email = agents.get(assignee_id, ("", "", ""))
+    return f"{first_name} {last_name}".strip() or email
 
 
 def sla_report(start: date, end: date) -> SlaReport:
-    """Every group's figures from one query over the tickets created in the period."""
-    rows = list(tickets_created_between(start, end).values(*_FIELDS))
+    """Every group's figures, in two queries over the tickets created in the period (helpdesk/reports/sla_groups.py)."""
+    tickets = tickets_created_between(start, end)
+    counts, ranked, agents = group_figures(tickets)
     priorities, channels = dict(Priority.choices), dict(Channel.choices)
     languages = dict(Ticket._meta.get_field("locale").choices)
+    labels = {
+        "priority": lambda value: str(priorities.get(value, value)),
+        "assignee_id": lambda value: _agent_label(value, agents),
+        "channel": lambda value: str(channels.get(value, value)),
+        "locale": lambda value: str(languages.get(value, value)),
+    }
+
+    def grouped(dimension: str, order: list | None = None) -> list[SlaFigures]:
+        figures = [
+            _figures("" if value is None else str(value), labels[kind](value), found, ranked.get((kind, value), {}))
+            for (kind, value), found in counts.items()
+            if kind == dimension
+        ]
+        if order is None:
+            return sorted(figures, key=lambda figure: figure.label.casefold())
+        return sorted(figures, key=lambda row: order.index(row.key) if row.key in order else len(order))
+
     return SlaReport(
-        total=_figures("", _("All tickets"), rows),
-        by_priority=_grouped(
-            rows, lambda r: r["priority"], lambda k, r: str(priorities.get(k, k)), order=list(reversed(priorities))
-        ),
-        by_agent=_grouped(rows, lambda r: str(r["assignee_id"] or ""), lambda k, r: _agent_label(r)),
-        by_channel=_grouped(rows, lambda r: r["channel"], lambda k, r: str(channels.get(k, k)), order=list(channels)),
-        by_locale=_grouped(rows, lambda r: r["locale"], lambda k, r: str(languages.get(k, k)), order=list(languages)),
+        total=_figures("", _("All tickets"), counts.get(TOTAL, GroupCounts()), ranked.get(TOTAL, {})),
+        by_priority=grouped("priority", order=list(reversed(priorities))),
+        by_agent=grouped("assignee_id"),
+        by_channel=grouped("channel", order=list(channels)),
+        by_locale=grouped("locale", order=list(languages)),
     )
 
 
@@ -158,11 +131,6 @@ class VolumePoint:
     backlog: int  # unsolved at the end of the bucket's last day
 
 
-def _per_day(queryset: QuerySet[Ticket], field: str) -> dict[date, int]:
-    day = TruncDate(field, tzinfo=timezone.get_current_timezone())
-    return dict(queryset.annotate(day=day).values("day").annotate(count=Count("pk")).values_list("day", "count"))
-
-
 def daily_volume(start: date, end: date) -> list[VolumePoint]:
     """Created and solved per day, and the backlog at each day's end, in four queries.
 
@@ -172,8 +140,8 @@ def daily_volume(start: date, end: date) -> list[VolumePoint]:
     low, high = period_bounds(start, end)
     tickets = Ticket.objects.filter(merged_into__isnull=True)
     backlog = tickets.filter(created_at__lt=low).count() - tickets.filter(solved_at__lt=low).count()
-    created = _per_day(tickets.filter(created_at__gte=low, created_at__lt=high), "created_at")
-    solved = _per_day(tickets.filter(solved_at__gte=low, solved_at__lt=high), "solved_at")
+    created = count_per_local_day(tickets.filter(created_at__gte=low, created_at__lt=high), "created_at", low, high)
+    solved = count_per_local_day(tickets.filter(solved_at__gte=low, solved_at__lt=high), "solved_at", low, high)
     points, day = [], start
     while day <= end:
         backlog += created.get(day, 0) - solved.get(day, 0)
@@ -212,5 +180,5 @@ def breaching_tickets(start: date, end: date, *, target: str = "", **filters) ->
 
 
 def ticket_rows(start: date, end: date) -> QuerySet[Ticket]:
-    """Every ticket of the period for the CSV, oldest first, with its assignee."""
-    return tickets_created_between(start, end).select_related("assignee").order_by("created_at", "id")
+    """Every ticket of the period for the CSV, oldest first."""
+    return tickets_created_between(start, end).order_by("created_at", "id")

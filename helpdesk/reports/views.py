@@ -12,7 +12,7 @@ from django.views.decorators.http import require_safe
 
 from helpdesk.accounts.decorators import staff_permission_required
 from helpdesk.core.charts import bar_chart, column_chart
-from helpdesk.core.csvfile import csv_response
+from helpdesk.core.csvfile import csv_response, csv_streaming_response
 from helpdesk.core.dates import calendar_for, format_local_date, format_month, month_start
 from helpdesk.core.period import PeriodForm
 
@@ -120,7 +120,7 @@ def sla_csv(request):
         return sla_page(request)  # the page says what to correct
     start, end = period.cleaned_data["start"], period.cleaned_data["end"]
     header, rows = sla_ticket_rows(start, end)
-    return csv_response(f"sla-tickets-{start.isoformat()}-{end.isoformat()}.csv", header, rows)
+    return csv_streaming_response(f"sla-tickets-{start.isoformat()}-{end.isoformat()}.csv", header, rows)
 
 
 # Retention insight
