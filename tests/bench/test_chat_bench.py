@@ -78,7 +78,7 @@ def test_the_benchmark_runs_end_to_end_on_this_environments_database_and_channel
     assert set(rows) == {"visitor → agent", "agent → visitor", "ack to the sender", "typing"}
     assert all(row["samples"] == 4 for row in rows.values())
     assert rows["visitor → agent"]["target"] == "p95 ≤ 10 ms" and rows["visitor → agent"]["ok"] in ("yes", "NO")
-    _assert_sockets_and_agents(tables, workers=f"2 Daphne workers ({database}, Redis channel layer)")
+    _assert_sockets_and_agents(tables, workers=f"2 Daphne workers ({database}, Redis pub/sub channel layer)")
 
 
 def test_a_database_not_named_for_benchmarks_is_never_dropped():
