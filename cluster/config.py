@@ -10,7 +10,7 @@ Everything is read from the environment once, by `ClusterConfig.from_environment
     CLUSTER_REDIS_URL       an existing Redis; unset: the cluster runs its own redis-server
     CLUSTER_REDIS_PORT      the port of that own Redis (6380)
     CLUSTER_INDEX_TMPFS_MB  size of the tmpfs mounted for the search index when root (64; 0: no tmpfs)
-    CLUSTER_CONN_MAX_AGE    DATABASE_CONN_MAX_AGE of the cluster's processes (60, as docs/configuration.md advises)
+    CLUSTER_DB_POOL         DATABASE_POOL_SIZE of each cluster process (10; 0: no pool, connections kept 60 s)
 """
 
 import os
@@ -48,7 +48,7 @@ class ClusterConfig:
     own_redis: bool
     redis_port: int
     index_tmpfs_mb: int
-    conn_max_age: int
+    database_pool: int
 
     @classmethod
     def from_environment(cls, environ: dict[str, str] | None = None, *, root: Path | None = None) -> "ClusterConfig":
@@ -72,7 +72,7 @@ class ClusterConfig:
             own_redis=not redis_url,
             redis_port=redis_port,
             index_tmpfs_mb=_int(environ, "CLUSTER_INDEX_TMPFS_MB", 64),
-            conn_max_age=_int(environ, "CLUSTER_CONN_MAX_AGE", 60),
+            database_pool=_int(environ, "CLUSTER_DB_POOL", 10),
         )
 
     # Places under var/cluster/.
@@ -142,7 +142,10 @@ class ClusterConfig:
             SECRET_KEY=self.secret_key(),
             HELPDESK_DATA_DIR=str(self.data_dir),
             DATABASE_URL=self.database_url,
-            DATABASE_CONN_MAX_AGE=str(self.conn_max_age),
+            # A pool per process caps its connections (3 workers, the task worker and the scheduler stay
+            # under PostgreSQL's default 100); without one, each request thread kept its own.
+            DATABASE_POOL_SIZE=str(self.database_pool),
+            DATABASE_CONN_MAX_AGE="0" if self.database_pool else "60",
             REDIS_URL=self.redis_url,
             HELPDESK_TASKS_BACKEND="database",
             ALLOWED_HOSTS=f"{HOST},localhost",

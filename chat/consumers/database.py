@@ -1,9 +1,10 @@
 """Database calls from the chat sockets: run off the event loop, their nudges sent from it afterwards.
 
-On PostgreSQL the calls run on a small pool of threads, each with a connection of its own (kept
-for DATABASE_CONN_MAX_AGE like any other), so one slow call does not hold up every socket of the
-process. On SQLite they keep to asgiref's one database thread per process: SQLite has one writer
-at a time anyway, and the tests' database is shared by that thread alone.
+On PostgreSQL the calls run on a small pool of threads, each taking a connection as a request
+does (from the process's DATABASE_POOL_SIZE pool, or one kept for DATABASE_CONN_MAX_AGE), so one
+slow call does not hold up every socket of the process. On SQLite they keep to asgiref's one
+database thread per process: SQLite has one writer at a time anyway, and the tests' database is
+shared by that thread alone.
 """
 
 import asyncio

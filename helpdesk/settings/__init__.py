@@ -7,7 +7,7 @@ import dj_database_url
 from django.conf import global_settings
 from django.core.exceptions import ImproperlyConfigured
 
-from .env import env_bool, env_int, env_list, env_str, secret_key
+from .env import database_pool_options, env_bool, env_int, env_list, env_str, secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 DATA_DIR = Path(env_str("HELPDESK_DATA_DIR", str(BASE_DIR / "var"))).resolve()
@@ -124,6 +124,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # JIT compiling pays off for long reports, not for the short queries of a page: it cost the
     # ticket page seconds in the benchmark. `options` in DATABASE_URL overrides this.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    DATABASES["default"]["OPTIONS"].update(database_pool_options(DATABASES["default"]["CONN_MAX_AGE"]))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file-backed test database lets a live Daphne process share it with the tests.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-helpdesk.sqlite3")}

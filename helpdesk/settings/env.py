@@ -65,3 +65,29 @@ def secret_key(*, debug: bool, data_dir: Path) -> str:
     with os.fdopen(fd, "w") as handle:
         handle.write(key)
     return key
+
+
+def database_pool_options(conn_max_age: int) -> dict:
+    """PostgreSQL's OPTIONS for a connection pool per process, from DATABASE_POOL_SIZE (0: no pool).
+
+    Under Daphne every request runs on a thread of its own, and a connection kept for
+    DATABASE_CONN_MAX_AGE stays with its thread: a burst of requests opened one connection per
+    thread and ran the server out of connections. A pool caps them per process; connections go
+    back to it after each request, so it replaces DATABASE_CONN_MAX_AGE rather than adding to it.
+    """
+    size = env_int("DATABASE_POOL_SIZE", 0)
+    if size < 0:
+        raise ImproperlyConfigured(
+            f"DATABASE_POOL_SIZE={size} is negative: use 0 (no pool) or the connections per process."
+        )
+    if size == 0:
+        return {}
+    if conn_max_age:
+        raise ImproperlyConfigured(
+            "DATABASE_POOL_SIZE and DATABASE_CONN_MAX_AGE are both set: the pool keeps the connections, "
+            "so set DATABASE_CONN_MAX_AGE=0 (or leave it unset)."
+        )
+    timeout = env_int("DATABASE_POOL_TIMEOUT", 10)
+    if timeout < 1:
+        raise ImproperlyConfigured(f"DATABASE_POOL_TIMEOUT={timeout} must be at least 1 (seconds).")
+    return {"pool": {"min_size": min(2, size), "max_size": size, "timeout": timeout}}

@@ -75,6 +75,14 @@ def test_cluster_environment_is_its_own_and_production_like(config):
     assert env["SECRET_KEY"] == config.django_environment({})["SECRET_KEY"]  # kept in the cluster's root
 
 
+def test_each_cluster_process_gets_a_database_pool_unless_turned_off(tmp_path):
+    pooled = ClusterConfig.from_environment({}, root=tmp_path).django_environment({})
+    kept = ClusterConfig.from_environment({"CLUSTER_DB_POOL": "0"}, root=tmp_path).django_environment({})
+
+    assert (pooled["DATABASE_POOL_SIZE"], pooled["DATABASE_CONN_MAX_AGE"]) == ("10", "0")
+    assert (kept["DATABASE_POOL_SIZE"], kept["DATABASE_CONN_MAX_AGE"]) == ("0", "60")
+
+
 def test_an_external_database_and_redis_are_used_as_given(tmp_path):
     config = ClusterConfig.from_environment(
         {"CLUSTER_DATABASE_URL": "postgresql://u@db:5432/x", "CLUSTER_REDIS_URL": "redis://r:6379/3"}, root=tmp_path
