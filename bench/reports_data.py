@@ -136,9 +136,11 @@ def chats(customers: list[int], *, count: int, now: datetime, days: int, seed: i
     """Ended chats of known customers over `days` days: 70 % the bot's, 25 % answered by a person, 5 % missed."""
     import uuid
 
+    from chat.metrics import chat_clock, first_response_verdict
     from chat.models import Conversation
 
     rng = random.Random(seed)
+    clock = chat_clock()
     rows = []
     for _ in range(count):
         started = now - timedelta(days=rng.randrange(days), seconds=rng.randrange(86_400))
@@ -149,6 +151,8 @@ def chats(customers: list[int], *, count: int, now: datetime, days: int, seed: i
             if kind < 0.95:
                 accepted = queued + timedelta(seconds=rng.randrange(5, 600))
                 replied = accepted + timedelta(seconds=rng.randrange(5, 60))
+        # Timed as chat.services times a first reply when it is written.
+        business, breached = first_response_verdict(clock, queued, replied) if replied else (None, None)
         rows.append(
             Conversation(
                 public_id=uuid.UUID(int=rng.getrandbits(128)),
@@ -160,6 +164,8 @@ def chats(customers: list[int], *, count: int, now: datetime, days: int, seed: i
                 queued_at=queued,
                 accepted_at=accepted,
                 first_agent_reply_at=replied,
+                first_response_business_seconds=business,
+                first_response_breached=breached,
                 ended_at=(replied or queued or started) + timedelta(minutes=5),
             )
         )

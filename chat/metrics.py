@@ -3,7 +3,9 @@
 Everything is derived from the timestamps the write path stores (`queued_at`, `accepted_at`,
 `first_agent_reply_at`, `ended_at`), so the figures can be recomputed at any time. A chat's first
 response is timed like a ticket's, in business time against the SLA policy for the chat channel
-(normal priority), so the SLA report can put chats and tickets side by side.
+(normal priority), so the SLA report can put chats and tickets side by side. Like a ticket's, it is
+timed once, when the first reply is written (`first_response_verdict`, stored on the chat), so the
+reports count it in the database; a chat without the stored figures is timed here instead.
 """
 
 from collections.abc import Iterable
@@ -68,31 +70,44 @@ def _handling(conversation: Conversation) -> Handling:
     return Handling.MISSED if conversation.status == ConversationStatus.ENDED else Handling.WAITING
 
 
-def _breached(clock: ChatClock, business: int | None, waited_business: int) -> bool | None:
+def first_response_verdict(clock: ChatClock, queued: datetime, replied: datetime) -> tuple[int, bool | None]:
+    """Return a first reply's business seconds since the chat asked for a person, and whether it was late.
+
+    None for the verdict when the chat policy sets no first-response target.
+    """
+    business = business_seconds(clock.calendar, queued, replied)
+    return business, None if clock.target is None else business > clock.target
+
+
+def _first_response(conversation: Conversation, clock: ChatClock, now: datetime) -> tuple[int | None, bool | None]:
+    queued, replied = conversation.queued_at, conversation.first_agent_reply_at
+    if queued is None:
+        return None, None
+    if replied is not None:
+        if conversation.first_response_business_seconds is not None:
+            return conversation.first_response_business_seconds, conversation.first_response_breached
+        return first_response_verdict(clock, queued, replied)
     if clock.target is None:
-        return None
-    if business is not None:
-        return business > clock.target
-    return True if waited_business > clock.target else None
+        return None, None
+    # An unanswered chat breaches as soon as its wait alone is over the target.
+    waited = business_seconds(clock.calendar, queued, conversation.ended_at or now)
+    return None, (True if waited > clock.target else None)
 
 
 def chat_metrics(conversation: Conversation, *, clock: ChatClock, now: datetime | None = None) -> ChatMetrics:
     """Return one chat's figures (pass `chat_clock()` once for many chats)."""
     now = now or timezone.now()
-    handled = _handling(conversation)
     queued, replied = conversation.queued_at, conversation.first_agent_reply_at
     waited_until = conversation.accepted_at or conversation.ended_at or now
-    business = business_seconds(clock.calendar, queued, replied) if queued and replied else None
-    # An unanswered chat breaches as soon as its wait alone is over the target.
-    waited_business = business_seconds(clock.calendar, queued, conversation.ended_at or now) if queued else 0
+    business, breached = _first_response(conversation, clock, now)
     return ChatMetrics(
         conversation_id=conversation.pk,
-        handled=handled,
+        handled=_handling(conversation),
         wait_seconds=_seconds(queued, waited_until),
         first_response_seconds=_seconds(queued, replied),
         first_response_business_seconds=business,
         first_response_target=clock.target,
-        first_response_breached=_breached(clock, business, waited_business) if queued else None,
+        first_response_breached=breached,
         duration_seconds=_seconds(conversation.created_at, conversation.ended_at),
     )
 
@@ -100,8 +115,15 @@ def chat_metrics(conversation: Conversation, *, clock: ChatClock, now: datetime 
 def chats_started_between(start: datetime, end: datetime) -> QuerySet[Conversation]:
     """The chats opened in [start, end), with only the fields the figures need."""
     fields = ["pk", "status", "locale", "assignee_id", "customer_id", "created_at", "queued_at", "accepted_at"]
-    fields += ["first_agent_reply_at", "ended_at", "rating"]
+    fields += ["first_agent_reply_at", "first_response_business_seconds", "first_response_breached"]
+    fields += ["ended_at", "rating"]
     return Conversation.objects.filter(created_at__gte=start, created_at__lt=end).only(*fields).order_by("created_at")
+
+
+def untimed(chats: QuerySet[Conversation]) -> QuerySet[Conversation]:
+    """The chats whose first-response figures are not stored: waiting for (or never given) a first
+    reply after asking for a person, or answered before the figures were stored."""
+    return chats.filter(queued_at__isnull=False, first_response_business_seconds__isnull=True)
 
 
 def chat_metrics_many(conversations: Iterable[Conversation], *, now: datetime | None = None) -> list[ChatMetrics]:

@@ -46,6 +46,11 @@ class Conversation(models.Model):
     queued_at = models.DateTimeField(_("asked for a person"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     first_agent_reply_at = models.DateTimeField(null=True, blank=True)
+    # Stored with the first agent reply (chat.metrics.first_response_verdict), as tickets store theirs:
+    # queued → first reply in business seconds against the chat policy then, and whether it was late
+    # (None: no target). Empty for a chat answered without asking for a person.
+    first_response_business_seconds = models.PositiveIntegerField(null=True, blank=True)
+    first_response_breached = models.BooleanField(null=True, blank=True)
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
     # The visitor's rating once the chat has ended, for the agent it was with (the assignee).
     rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
@@ -56,7 +61,10 @@ class Conversation(models.Model):
         verbose_name = _("chat")
         verbose_name_plural = _("chats")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "queued_at"], name="chat_queue")]
+        indexes = [
+            models.Index(fields=["status", "queued_at"], name="chat_queue"),
+            models.Index(fields=["created_at"], name="chat_started"),  # the reports' periods
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=RATING_MAX),

@@ -10,8 +10,8 @@ from helpdesk.reports.sla import percentile
 from helpdesk.tickets.models import Channel
 from surveys.reports import SATISFIED_MIN
 
-from .metrics import Handling, chat_metrics_many, chats_started_between
-from .models import Conversation
+from .metrics import chat_metrics_many, chats_started_between, untimed
+from .models import Conversation, ConversationStatus
 
 
 @dataclass(frozen=True)
@@ -31,19 +31,34 @@ class ChatSlaFigures:
 
 
 def chat_sla_figures(start: datetime, end: datetime) -> ChatSlaFigures:
-    """The figures for the chats opened in [start, end)."""
-    metrics = chat_metrics_many(chats_started_between(start, end))
-    waits = [m.first_response_business_seconds for m in metrics if m.first_response_business_seconds is not None]
-    verdicts = [m.first_response_breached for m in metrics if m.first_response_breached is not None]
+    """The figures for the chats opened in [start, end). Three queries, and the chat policy's.
+
+    The chats' stored first-response figures are counted in the database; only the chats without
+    them (still waiting, missed, or answered before they were stored) are timed one by one.
+    """
+    chats = chats_started_between(start, end)
+    stored = Q(first_response_business_seconds__isnull=False)
+    counts = chats.aggregate(
+        chats=Count("pk"),
+        human=Count("pk", filter=Q(accepted_at__isnull=False)),
+        missed=Count(
+            "pk", filter=Q(accepted_at__isnull=True, queued_at__isnull=False, status=ConversationStatus.ENDED)
+        ),
+        breached=Count("pk", filter=stored & Q(first_response_breached=True)),
+        judged=Count("pk", filter=stored & Q(first_response_breached__isnull=False)),
+    )
+    waits = list(chats.filter(stored).values_list("first_response_business_seconds", flat=True).order_by())
+    for metrics in chat_metrics_many(untimed(chats)):
+        if metrics.first_response_business_seconds is not None:
+            waits.append(metrics.first_response_business_seconds)
+        if metrics.first_response_breached is not None:
+            counts["judged"] += 1
+            counts["breached"] += metrics.first_response_breached
     return ChatSlaFigures(
-        chats=len(metrics),
         answered=len(waits),
         first_response_median=percentile(waits, 50),
         first_response_p90=percentile(waits, 90),
-        breached=sum(verdicts),
-        judged=len(verdicts),
-        human=sum(1 for m in metrics if m.handled == Handling.HUMAN),
-        missed=sum(1 for m in metrics if m.handled == Handling.MISSED),
+        **counts,
     )
 
 

@@ -22,6 +22,7 @@ from surveys.selectors import survey_settings
 
 from . import broadcast
 from .errors import ChatError, ChatErrorCode
+from .metrics import chat_clock, first_response_verdict
 from .models import (
     RATING_MAX,
     AgentPresence,
@@ -112,6 +113,10 @@ def chat_message_post(
     if author["author_kind"] == AuthorKind.AGENT and locked.first_agent_reply_at is None:
         locked.first_agent_reply_at = now
         fields.append("first_agent_reply_at")
+        if locked.queued_at is not None:
+            verdict = first_response_verdict(chat_clock(), locked.queued_at, now)
+            locked.first_response_business_seconds, locked.first_response_breached = verdict
+            fields += ["first_response_business_seconds", "first_response_breached"]
     locked.save(update_fields=fields)
     message = ChatMessage.objects.create(
         conversation=locked,

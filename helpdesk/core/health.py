@@ -67,12 +67,19 @@ CHECKS = {
     "search_index": check_search_index,
     "tasks": check_tasks,
 }
+# Checks that cannot pass without another one: not run again when it failed (with a connection pool,
+# each try waits DATABASE_POOL_TIMEOUT for a database that is down, and a monitor gives up meanwhile).
+NEEDS = {"tasks": "database"}
 
 
 def run_checks() -> dict[str, str]:
     """Run every check; a check that raises fails with "error", and the details go to the log only."""
     results = {}
     for name, check in CHECKS.items():
+        needed = NEEDS.get(name)
+        if needed and results[needed] != "ok":
+            results[name] = f"needs {needed}"
+            continue
         try:
             failure = check()
         except Exception:  # a health check reports failures, it never raises

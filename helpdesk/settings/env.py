@@ -87,7 +87,7 @@ def database_pool_options(conn_max_age: int) -> dict:
             "DATABASE_POOL_SIZE and DATABASE_CONN_MAX_AGE are both set: the pool keeps the connections, "
             "so set DATABASE_CONN_MAX_AGE=0 (or leave it unset)."
         )
-    timeout = env_int("DATABASE_POOL_TIMEOUT", 10)
+    timeout = env_int("DATABASE_POOL_TIMEOUT", 3)
     if timeout < 1:
         raise ImproperlyConfigured(f"DATABASE_POOL_TIMEOUT={timeout} must be at least 1 (seconds).")
     return {"pool": {"min_size": min(2, size), "max_size": size, "timeout": timeout}}

@@ -393,14 +393,23 @@ async def test_an_agents_message_costs_four_statements(agent_sara):
     sara, _ = await agent(agent_sara)
     summary, *_ = await accepted(sara, public_id)
 
-    with statements() as seen:
+    with statements() as first:
         await sara.send_json_to({"type": "message", "conversation": public_id, "client_id": "s-1", "body": "Hello!"})
+        await until(sara, "ack")
+        await until(sara, "message", client_id="s-1")
+    with statements() as seen:
+        await sara.send_json_to({"type": "message", "conversation": public_id, "client_id": "s-2", "body": "Sara."})
         ack = await until(sara, "ack")
-        echo = await until(sara, "message", client_id="s-1")
+        echo = await until(sara, "message", client_id="s-2")
 
     # The conversation locked (which proves it is still hers), the client id looked up, the seq taken, the message.
     assert verbs(seen) == ["SELECT", "SELECT", "UPDATE", "INSERT"]
-    assert ack["seq"] == echo["seq"] == summary["last_seq"] + 1
+    assert ack["seq"] == echo["seq"] == summary["last_seq"] + 2
+    # Once per chat, the first reply also reads the chat policy (and its calendar, unless this process has it),
+    # to time the first response.
+    sla_reads = [sql for sql in first if 'FROM "sla_' in sql]
+    assert 'FROM "sla_slapolicy"' in sla_reads[0] and verbs(sla_reads) == ["SELECT"] * len(sla_reads)
+    assert verbs([sql for sql in first if sql not in sla_reads]) == ["SELECT", "SELECT", "UPDATE", "INSERT"]
     for socket in (visitor_socket, sara):
         await socket.disconnect()
 

@@ -1,11 +1,17 @@
-"""Chat figures for the reports, derived from the stored timestamps and timed in business hours."""
+"""Chat figures for the reports, timed in business hours when the first reply is written (or from the stored
+timestamps when it was not)."""
 
+import importlib
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
+from django.apps import apps as django_apps
 
 from chat.metrics import Handling, chat_clock, chat_metrics, chat_metrics_many, chats_started_between
 from chat.models import Conversation, ConversationStatus
+from chat.report_rows import chat_sla_figures
+from chat.services import chat_accept, chat_handoff, chat_message_post, conversation_start, visitor_key_new
 from helpdesk.sla.models import SlaPolicy
 
 pytestmark = pytest.mark.django_db
@@ -97,3 +103,67 @@ def test_chats_started_in_a_period():
     _chat(created_at=_at(-60 * 24))
 
     assert list(chats_started_between(_at(-1), _at(60))) == [inside]
+
+
+def _answered_through_the_write_path(agent, *, queued: datetime, replied: datetime) -> Conversation:
+    with time_machine.travel(queued, tick=False):
+        chat = conversation_start(visitor_key=visitor_key_new(), locale="fa")
+        chat_handoff(conversation=chat)
+        chat_accept(conversation=chat, agent=agent)
+    with time_machine.travel(replied, tick=False):
+        chat_message_post(conversation=chat, body="Hello, Sara here", by=agent)
+        chat_message_post(conversation=chat, body="How can I help?", by=agent)
+    chat.refresh_from_db()
+    return chat
+
+
+def test_the_first_reply_is_timed_when_it_is_written(chat_policy, agent_sara):
+    friday_1659 = datetime(2026, 11, 20, 16, 59, tzinfo=UTC)
+
+    on_time = _answered_through_the_write_path(agent_sara, queued=_at(1), replied=_at(2.5))
+    over_the_weekend = _answered_through_the_write_path(
+        agent_sara, queued=friday_1659, replied=datetime(2026, 11, 23, 9, 2, tzinfo=UTC)
+    )
+
+    assert (on_time.first_response_business_seconds, on_time.first_response_breached) == (90, False)
+    # One minute on Friday and two on Monday morning: over the two-minute target.
+    assert (over_the_weekend.first_response_business_seconds, over_the_weekend.first_response_breached) == (180, True)
+
+
+def test_a_stored_verdict_stands_when_the_policy_changes_later(chat_policy, agent_sara):
+    chat = _answered_through_the_write_path(agent_sara, queued=_at(1), replied=_at(4))
+    chat_policy.first_response_minutes = 10
+    chat_policy.save()
+
+    figures = chat_metrics(chat, clock=chat_clock())
+    report = chat_sla_figures(_at(-1), _at(60))
+
+    # Judged against the two-minute target that applied when the agent answered, as a ticket is.
+    assert (figures.first_response_business_seconds, figures.first_response_breached) == (180, True)
+    assert (report.answered, report.breached, report.judged, report.first_response_median) == (1, 1, 1, 180)
+
+
+def test_the_report_counts_stored_and_unstored_chats_alike(chat_policy, agent_sara):
+    _answered_through_the_write_path(agent_sara, queued=_at(1), replied=_at(4))  # stored: 180 s, late
+    _chat(queued_at=_at(1), accepted_at=_at(1), first_agent_reply_at=_at(2), ended_at=_at(9))  # not stored: 60 s
+    _chat(queued_at=_at(1), ended_at=_at(9))  # missed, eight minutes unanswered: late
+    _chat(ended_at=_at(3))  # the bot's
+
+    figures = chat_sla_figures(_at(-1), _at(60))
+
+    assert (figures.chats, figures.human, figures.missed, figures.answered) == (4, 2, 1, 2)
+    assert (figures.first_response_median, figures.first_response_p90) == (60, 180)
+    assert (figures.breached, figures.judged) == (2, 3)
+
+
+def test_the_migration_times_chats_answered_before_the_figures_were_stored(chat_policy):
+    answered = _chat(queued_at=_at(1), accepted_at=_at(1), first_agent_reply_at=_at(4), ended_at=_at(9))
+    missed = _chat(queued_at=_at(1), ended_at=_at(9))
+    migration = importlib.import_module("chat.migrations.0003_conversation_first_response")
+
+    migration.time_answered_chats(django_apps, None)
+
+    answered.refresh_from_db()
+    missed.refresh_from_db()
+    assert (answered.first_response_business_seconds, answered.first_response_breached) == (180, True)
+    assert (missed.first_response_business_seconds, missed.first_response_breached) == (None, None)

@@ -135,7 +135,7 @@ def test_database_pool_size_gives_each_process_a_postgresql_pool(start):
     )
 
     database = loaded["DATABASES"]["default"]
-    assert database["OPTIONS"]["pool"] == {"min_size": 2, "max_size": 12, "timeout": 10}
+    assert database["OPTIONS"]["pool"] == {"min_size": 2, "max_size": 12, "timeout": 3}
     assert database["CONN_MAX_AGE"] == 0  # the pool keeps the connections, not the request threads
 
 

@@ -1,9 +1,11 @@
 """GET /healthz: what a load balancer or an operator sees."""
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
+
+from helpdesk.core import health
 
 CHECK_NAMES = {"database", "channel_layer", "search_index", "tasks"}
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
@@ -123,3 +125,24 @@ def test_health_answers_over_plain_http_when_https_is_enforced(client):
     assert health.status_code == 200
     assert home.status_code == 301
     assert home["Location"].startswith("https://")
+
+
+def test_an_unreachable_database_is_asked_once_not_again_for_the_tasks(client, monkeypatch):
+    asked = []
+
+    def unreachable():
+        asked.append("database")
+        raise OperationalError("connection refused")
+
+    def tasks():
+        asked.append("tasks")
+
+    monkeypatch.setitem(health.CHECKS, "database", unreachable)
+    monkeypatch.setitem(health.CHECKS, "tasks", tasks)
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    checks = response.json()["checks"]
+    assert (checks["database"], checks["tasks"], checks["search_index"]) == ("error", "needs database", "ok")
+    assert asked == ["database"]  # a pooled wait for a database that is down costs one timeout, not two
