@@ -13,10 +13,10 @@ EXPECTED = [
     "while PostgreSQL is down, requests fail with 503 (the health check names the database), never 500, "
     "never a page with a traceback",
     "once it is back, every request succeeds again within 30 s without restarting any worker "
-    "(Django opens a new connection; CONN_MAX_AGE connections that broke are dropped)",
-    "after a quick restart with no traffic meanwhile (pg_ctl restart), the connections the workers kept "
-    "(CONN_MAX_AGE) are stale: at most one failed request per kept connection, then 200s; the same for a chat "
-    "socket's hello on each worker (WebSocket consumers keep theirs in one thread per worker)",
+    "(the pool, or Django with CONN_MAX_AGE, opens new connections; broken ones are dropped)",
+    "after a quick restart with no traffic meanwhile (pg_ctl restart), the connections the workers kept are "
+    "stale: at most one failed request per kept connection, then 200s (none with the pool, which checks a "
+    "connection before lending it); the same for a chat socket's hello on each worker",
 ]
 HELLO_ATTEMPTS = 3
 PROBED = ["/healthz", "/en/", "/en/help/", "/api/v1/kb/search?q=order&locale=en", "/en/support/new/"]
