@@ -73,7 +73,11 @@ def _point_to(base: Path, name: str) -> None:
 def _new_generation(base: Path) -> Path:
     path = base / f"{GENERATION_PREFIX}{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(4)}"
     path.mkdir(parents=True)
-    index.create_in(str(path), build_schema())
+    try:
+        index.create_in(str(path), build_schema())
+    except BaseException:
+        shutil.rmtree(path, ignore_errors=True)  # a full disk left an empty directory (the index-disk-full fault)
+        raise
     return path
 
 

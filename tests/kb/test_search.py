@@ -293,6 +293,22 @@ def test_a_failed_rebuild_leaves_the_live_index_as_it_was(settings):
     assert not (index_dir / store.JOURNAL).exists()
 
 
+def test_a_rebuild_that_cannot_create_its_index_leaves_no_directory_behind(settings, monkeypatch):
+    index_dir = Path(settings.WHOOSH_INDEX_DIR)
+    search.index_articles([REFUNDS])
+    live = store.live_name(index_dir)
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(store.index, "create_in", disk_full)
+    with pytest.raises(OSError):
+        search.rebuild(iter([TRACKING]))
+
+    assert [path.name for path in index_dir.glob("gen-*")] == [live]
+    assert ids(search.search_articles("refund")) == ["refunds.en"]
+
+
 def test_an_article_in_an_unknown_language_is_refused():
     with pytest.raises(ValueError, match="locale 'de'"):
         search.index_article(article("x.de", "Hallo"))
