@@ -17,7 +17,7 @@ from django.db.models import Case, IntegerField, Max, Min, Q, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chat.metrics import Handling, chat_metrics_many, chats_started_between
+from chat.metrics import Handling, chat_metrics_many, chats_started_between, untimed
 from helpdesk.credits.models import CreditEntry, EntryKind
 from helpdesk.credits.reports import NOT_SALES
 from helpdesk.orders.models import Order
@@ -78,9 +78,11 @@ def _any(condition: Q) -> Max:
 def _contacts(start: date, end: date) -> dict[int, Contact]:
     """Every customer with a ticket (not merged away) or a chat in the period: when, what SLA, who handled it.
 
-    Four queries, and the chat policy's two: the tickets and the bot's chats are folded per
-    customer in the database (first contact, any breach, any target), the chats that asked for a
-    person are read one by one for their verdict, then the first sales after the anchors.
+    Four queries, and the chat policy's two: the tickets, and the chats that are the bot's or
+    have their first response timed, are folded per customer in the database (first contact, any
+    breach, any target, how they were handled); the chats left (still waiting, missed, or answered
+    before first responses were stored) are read one by one for their verdict; then the first
+    sales after the anchors.
     """
     contacts = _Contacts()
     breached = Q(first_response_breached=True) | Q(next_response_breached=True) | Q(resolution_breached=True)
@@ -98,12 +100,31 @@ def _contacts(start: date, end: date) -> dict[int, Contact]:
         contact = contacts.meet(customer_id, first)
         contact.ticket, contact.breached, contact.timed = True, bool(any_breached), bool(any_timed)
     chats = chats_started_between(*period_bounds(start, end)).filter(customer__isnull=False)
-    # A chat that never asked for a person is the bot's and has no first-response verdict (chat.metrics),
-    # so only the others are read as objects and timed.
-    bot_chats = chats.filter(queued_at__isnull=True).values("customer_id").annotate(first=Min("created_at"))
-    for customer_id, first in bot_chats.values_list("customer_id", "first").order_by():
-        contacts.meet(customer_id, first).bot_chat = True
-    queued = list(chats.filter(queued_at__isnull=False))
+    # A chat that never asked for a person is the bot's and has no first-response verdict (chat.metrics);
+    # one that did and was answered has its verdict stored. Only the others are read as objects and timed.
+    asked = Q(queued_at__isnull=False)
+    folded = (
+        chats.filter(Q(queued_at__isnull=True) | Q(first_response_business_seconds__isnull=False))
+        .values("customer_id")
+        .annotate(
+            first=Min("created_at"),
+            bot=_any(~asked),
+            human=_any(asked & Q(accepted_at__isnull=False)),
+            unanswered=_any(asked & Q(accepted_at__isnull=True)),
+            judged=_any(Q(first_response_breached__isnull=False)),
+            breached=_any(Q(first_response_breached=True)),
+        )
+        .values_list("customer_id", "first", "bot", "human", "unanswered", "judged", "breached")
+        .order_by()
+    )
+    for customer_id, first, bot, human, unanswered, judged, any_breached in folded:
+        contact = contacts.meet(customer_id, first)
+        contact.bot_chat |= bool(bot)
+        contact.human_chat |= bool(human)
+        contact.unanswered_chat |= bool(unanswered)
+        contact.timed |= bool(judged)
+        contact.breached |= bool(any_breached)
+    queued = list(untimed(chats))
     for chat, metrics in zip(queued, chat_metrics_many(queued), strict=True):
         contact = contacts.meet(chat.customer_id, chat.created_at)
         contact.human_chat |= metrics.handled == Handling.HUMAN

@@ -29,6 +29,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 
+from chat.metrics import chat_clock, first_response_verdict
 from chat.models import Conversation, ConversationStatus
 from helpdesk.credits.models import CreditAccount, CreditEntry, EntryKind
 from helpdesk.customers.services import CustomerData, customer_upsert
@@ -65,6 +66,9 @@ def chat(customer, started: datetime, *, handled: str) -> Conversation:
     """An ended chat: the bot's alone, taken by a person who wrote after a minute, or missed after ten."""
     queued = None if handled == "bot" else started
     accepted = started if handled == "human" else None
+    replied = started + timedelta(minutes=1) if accepted else None
+    # Timed as the write path times a first reply (chat.services.chat_message_post).
+    business, breached = first_response_verdict(chat_clock(), queued, replied) if replied else (None, None)
     return Conversation.objects.create(
         visitor_key_hash="h",
         customer=customer,
@@ -72,7 +76,9 @@ def chat(customer, started: datetime, *, handled: str) -> Conversation:
         created_at=started,
         queued_at=queued,
         accepted_at=accepted,
-        first_agent_reply_at=started + timedelta(minutes=1) if accepted else None,
+        first_agent_reply_at=replied,
+        first_response_business_seconds=business,
+        first_response_breached=breached,
         ended_at=started + timedelta(minutes=10),
     )
 
@@ -207,6 +213,13 @@ def test_everyone_with_a_contact_in_the_period_counts_once_from_their_first_cont
     # promoters, 1 detractor of 4 = 25. Ordered again: amir, cyrus, elham of 6. Exit survey: bita, elham of 6.
     assert figures(report.everyone) == (6, 25, 4, 50, 6, 33, 6)
     assert (report.open_windows, report.last_window_ends) == (0, None)
+
+
+def test_chats_answered_before_first_responses_were_stored_count_the_same(march):
+    stored = retention.retention_report(MAR_1, MAR_31, now=LATER)
+    Conversation.objects.update(first_response_business_seconds=None, first_response_breached=None)
+
+    assert retention.retention_report(MAR_1, MAR_31, now=LATER) == stored
 
 
 def test_customers_are_grouped_by_sla_credit_and_handling(march):
