@@ -12,11 +12,12 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helpdesk.core.dates import GREGORIAN, month_start, months_between
+from helpdesk.core.local_days import local_date
 from helpdesk.sla.choices import Channel
 
 from .models import ExitIntentAnswer, ExitReason, SkipReason, Survey, SurveyKind, SurveyResponse, SurveyStatus
@@ -50,9 +51,10 @@ def _in_period(start: date, end: date, field_name: str = "created_at") -> Q:
     return Q(**{f"{field_name}__gte": first, f"{field_name}__lt": after})
 
 
-def _per_day(queryset: QuerySet, field_name: str, *group: str, **aggregates) -> QuerySet:
-    """One row per local day (and group), `day` a date in the current time zone."""
-    return queryset.annotate(day=TruncDate(field_name)).values("day", *group).annotate(**aggregates).order_by("day")
+def _per_day(queryset: QuerySet, field_name: str, start: date, end: date, *group: str, **aggregates) -> QuerySet:
+    """One row per local day (and group), `day` a date in the current time zone; `queryset` within the period."""
+    day = local_date(field_name, *period_bounds(start, end))
+    return queryset.annotate(day=day).values("day", *group).annotate(**aggregates).order_by("day")
 
 
 def _months(start: date, end: date, calendar: str) -> dict[date, Counter]:
@@ -95,6 +97,8 @@ def nps_by_month(start: date, end: date, *, calendar: str = GREGORIAN) -> NpsRep
     rows = _per_day(
         answers,
         "created_at",
+        start,
+        end,
         promoters=Count("id", filter=Q(nps__gte=PROMOTER_MIN)),
         passives=Count("id", filter=Q(nps__gte=PASSIVE_MIN, nps__lt=PROMOTER_MIN)),
         detractors=Count("id", filter=Q(nps__lt=PASSIVE_MIN)),
@@ -286,11 +290,11 @@ class ExitReasonsReport:
 def exit_reasons_by_month(start: date, end: date, *, calendar: str = GREGORIAN) -> ExitReasonsReport:
     """Exit answers per month and how often each reason was chosen (one answer may give several). Three queries."""
     exits = SurveyResponse.objects.filter(_in_period(start, end), kind=SurveyKind.EXIT)
-    answers = _per_day(exits, "created_at", n=Count("id"))
+    answers = _per_day(exits, "created_at", start, end, n=Count("id"))
     chosen = SurveyResponse.exit_reasons.through.objects.filter(
         _in_period(start, end, "surveyresponse__created_at"), surveyresponse__kind=SurveyKind.EXIT
     )
-    picks = _per_day(chosen, "surveyresponse__created_at", "exitreason", n=Count("id"))
+    picks = _per_day(chosen, "surveyresponse__created_at", start, end, "exitreason", n=Count("id"))
     per_month, picked = _months(start, end, calendar), defaultdict(Counter)
     for row in answers:
         per_month[month_start(row["day"], calendar)]["answers"] += row["n"]

@@ -11,10 +11,10 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from helpdesk.core.local_days import count_per_local_day
 from helpdesk.sla.choices import Channel, Priority
 from helpdesk.tickets.models import Ticket
 
-from .local_days import count_per_local_day
 from .sla_groups import DURATIONS, TARGETS, TOTAL, GroupCounts, group_figures
 from .sla_groups import percentile as percentile  # the rule chat.report_rows ranks chats with
 

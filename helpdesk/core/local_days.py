@@ -10,20 +10,23 @@ by its offset: the local date of an instant is its UTC time plus the offset in f
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from django.db import connection
-from django.db.models import Case, CharField, Count, F, Func, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, DateField, F, Func, QuerySet, Value, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 
-def count_per_local_day(rows: QuerySet, field: str, low: datetime, high: datetime) -> dict[date, int]:
-    """How many of `rows` have `field` on each local day; `rows` must have it within [low, high)."""
+def local_date(field: str, low: datetime, high: datetime) -> Func | TruncDate:
+    """`field`'s calendar day in the current time zone, as an expression; valid for values within [low, high)."""
     zone = timezone.get_current_timezone()
     if connection.vendor == "sqlite":
-        day = _sqlite_local_date(field, offset_stretches(low, high, zone))
-    else:
-        day = TruncDate(field, tzinfo=zone)
-    counted = rows.annotate(day=day).values("day").annotate(count=Count("pk")).values_list("day", "count").order_by()
-    return {(date.fromisoformat(day) if isinstance(day, str) else day): count for day, count in counted}
+        return _sqlite_local_date(field, offset_stretches(low, high, zone))
+    return TruncDate(field, tzinfo=zone)
+
+
+def count_per_local_day(rows: QuerySet, field: str, low: datetime, high: datetime) -> dict[date, int]:
+    """How many of `rows` have `field` on each local day; `rows` must have it within [low, high)."""
+    counted = rows.annotate(day=local_date(field, low, high)).values("day").annotate(count=Count("pk"))
+    return dict(counted.values_list("day", "count").order_by())
 
 
 def _offset(zone: tzinfo, moment: int) -> int:
@@ -60,4 +63,4 @@ def _sqlite_local_date(field: str, stretches: list[tuple[datetime, int]]) -> Fun
         changes = zip(stretches[1:], stretches, strict=False)
         whens = [When(**{f"{field}__lt": start}, then=shift(before)) for (start, _), (_, before) in changes]
         modifier = Case(*whens, default=modifier, output_field=CharField())
-    return Func(F(field), modifier, function="date", output_field=CharField())
+    return Func(F(field), modifier, function="date", output_field=DateField())  # SQLite's text, read as a date

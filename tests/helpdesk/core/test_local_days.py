@@ -9,7 +9,7 @@ import pytest
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from helpdesk.reports.local_days import count_per_local_day, offset_stretches
+from helpdesk.core.local_days import count_per_local_day, offset_stretches
 from helpdesk.tickets.models import Ticket
 from helpdesk.tickets.services import ticket_create
 
