@@ -21,13 +21,26 @@ class Answer:
 
 
 def get(url: str, *, timeout: float = 10, headers: dict[str, str] | None = None) -> Answer:
+    return request("GET", url, timeout=timeout, headers=headers)
+
+
+def post_json(url: str, data: dict, *, timeout: float = 10, headers: dict[str, str] | None = None) -> Answer:
+    body = json.dumps(data).encode()
+    return request(
+        "POST", url, body=body, timeout=timeout, headers={"Content-Type": "application/json", **(headers or {})}
+    )
+
+
+def request(
+    method: str, url: str, *, body: bytes | None = None, timeout: float = 10, headers: dict[str, str] | None = None
+) -> Answer:
     parts = urlsplit(url)
     connection = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=timeout)
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query
     try:
-        connection.request("GET", path, headers={"Host": parts.netloc, **(headers or {})})
+        connection.request(method, path, body=body, headers={"Host": parts.netloc, **(headers or {})})
         response = connection.getresponse()
         body = response.read().decode("utf-8", "replace")
         return Answer(response.status, body, {k.lower(): v for k, v in response.getheaders()})

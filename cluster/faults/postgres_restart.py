@@ -8,6 +8,7 @@ from .. import postgres
 from ..config import ClusterConfig
 from ..probe import get
 from .common import Report, child_pid, looks_like_traceback, wait_until
+from .writes import EXPECTED_WRITES, writes_checked
 
 EXPECTED = [
     "while PostgreSQL is down, requests fail with 503 (the health check names the database), never 500, "
@@ -17,6 +18,7 @@ EXPECTED = [
     "after a quick restart with no traffic meanwhile (pg_ctl restart), the connections the workers kept are "
     "stale: at most one failed request per kept connection, then 200s (none with the pool, which checks a "
     "connection before lending it); the same for a chat socket's hello on each worker",
+    EXPECTED_WRITES,
 ]
 HELLO_ATTEMPTS = 3
 PROBED = ["/healthz", "/en/", "/en/help/", "/api/v1/kb/search?q=order&locale=en", "/en/support/new/"]
@@ -44,6 +46,12 @@ def run(config: ClusterConfig, options) -> Report:
             "CLUSTER_DATABASE_URL names a PostgreSQL the cluster does not own; restarting it would cut off "
             "everyone else using it (restart it yourself with pg_ctlcluster and watch /healthz)"
         )
+    with writes_checked(config, report):
+        _restarts(config, report, options)
+    return report
+
+
+def _restarts(config: ClusterConfig, report: Report, options) -> None:
     down_seconds = options.seconds or 10
     names = [f"daphne-{i}" for i in range(1, len(config.worker_ports) + 1)] + ["worker", "scheduler"]
     pids_before = {name: child_pid(config, name) for name in names}
@@ -108,7 +116,6 @@ def run(config: ClusterConfig, options) -> Report:
                 f"{name} exited while the database was down (logs/{name}.log) and the supervisor restarted it: "
                 f"pid {back or 'none yet'}"
             )
-    return report
 
 
 async def _hello(config: ClusterConfig, port: int) -> str:

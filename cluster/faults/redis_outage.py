@@ -9,6 +9,7 @@ from ..config import ClusterConfig
 from ..probe import get
 from .chat import ChatAccount, ChatClosed, check_exactly_once, transcript
 from .common import Report
+from .writes import EXPECTED_WRITES, writes_checked
 
 EXPECTED = [
     "/healthz answers 503 (channel_layer failing) during the outage and 200 again after",
@@ -17,6 +18,7 @@ EXPECTED = [
     "after recovery the visitor reconnects, resends what was not acked, and every message is stored once and seen once",
     "pages that need only the database and the index (help centre, KB search API) keep answering 200: "
     "Redis holds nothing they cannot do without",
+    EXPECTED_WRITES,
 ]
 PROBED = ["/healthz", "/en/help/", "/en/help/search/?q=order", "/api/v1/kb/search?q=order&locale=en", "/en/"]
 
@@ -98,5 +100,6 @@ def run(config: ClusterConfig, options) -> Report:
     report = Report("redis-outage", EXPECTED)
     if not config.own_redis:
         return report.skip("CLUSTER_REDIS_URL names a Redis the cluster does not own; it is never stopped")
-    asyncio.run(_run(config, report, options.seconds or 60))
+    with writes_checked(config, report):
+        asyncio.run(_run(config, report, options.seconds or 60))
     return report

@@ -8,6 +8,7 @@ from ..config import ClusterConfig
 from ..probe import get
 from .chat import ChatAccount, ChatClosed, check_exactly_once, established, new_client_id, port_of, transcript
 from .common import Report, child_pid, restarts, wait_until
+from .writes import EXPECTED_WRITES, writes_checked
 
 EXPECTED = [
     "the visitor's socket (through nginx) closes when its worker dies",
@@ -15,6 +16,7 @@ EXPECTED = [
     "every message is stored once and seen once by the visitor (docs/chat-protocol.md)",
     "nginx keeps answering /healthz with 200 while the worker is down",
     "the supervisor restarts the killed worker, which answers /healthz again",
+    EXPECTED_WRITES,
 ]
 
 
@@ -79,5 +81,6 @@ async def _chat(config: ClusterConfig, report: Report) -> None:
 
 def run(config: ClusterConfig, options) -> Report:
     report = Report("worker-kill", EXPECTED)
-    asyncio.run(_chat(config, report))
+    with writes_checked(config, report):
+        asyncio.run(_chat(config, report))
     return report
