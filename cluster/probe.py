@@ -32,10 +32,20 @@ def post_json(url: str, data: dict, *, timeout: float = 10, headers: dict[str, s
 
 
 def request(
-    method: str, url: str, *, body: bytes | None = None, timeout: float = 10, headers: dict[str, str] | None = None
+    method: str,
+    url: str,
+    *,
+    body: bytes | None = None,
+    timeout: float = 10,
+    headers: dict[str, str] | None = None,
+    source: str | None = None,
 ) -> Answer:
+    """One request; `source` is the loopback address to send from (per-address rate limits apply to it)."""
     parts = urlsplit(url)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=timeout)
+    source_address = (source, 0) if source else None
+    connection = http.client.HTTPConnection(
+        parts.hostname, parts.port or 80, timeout=timeout, source_address=source_address
+    )
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query
@@ -43,7 +53,10 @@ def request(
         connection.request(method, path, body=body, headers={"Host": parts.netloc, **(headers or {})})
         response = connection.getresponse()
         body = response.read().decode("utf-8", "replace")
-        return Answer(response.status, body, {k.lower(): v for k, v in response.getheaders()})
+        found = {k.lower(): v for k, v in response.getheaders()}
+        if "set-cookie" in found:
+            found["set-cookie"] = response.getheader("Set-Cookie")  # every cookie, not just the last
+        return Answer(response.status, body, found)
     except (OSError, http.client.HTTPException) as error:
         return Answer(0, "", {}, error=f"{type(error).__name__}: {error}")
     finally:

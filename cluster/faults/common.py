@@ -98,8 +98,12 @@ def wait_until(predicate: Callable[[], object], *, timeout: float, interval: flo
 
 
 def django_setup(config: ClusterConfig) -> None:
-    """Make this process a client of the cluster's database, as its own processes are."""
-    os.environ.update(config.django_environment())
+    """Make this process a client of the cluster's database, as its own processes are.
+
+    Without a pool: a fault's own checks must not wait out a pool's reconnect backoff after it
+    restarted the database; each runs on a fresh connection.
+    """
+    os.environ.update(config.django_environment(), DATABASE_POOL_SIZE="0", DATABASE_CONN_MAX_AGE="0")
     import django
 
     django.setup()

@@ -6,7 +6,7 @@ from cluster.faults.writes import Write, misplaced
 
 
 def stored(**counts: dict[str, int]) -> dict[str, Counter]:
-    return {kind: Counter(counts.get(kind, {})) for kind in ("ticket", "grant", "redemption")}
+    return {kind: Counter(counts.get(kind, {})) for kind in ("ticket", "grant", "redemption", "survey")}
 
 
 def test_a_write_answered_201_must_be_stored_exactly_once():
@@ -33,3 +33,15 @@ def test_a_write_without_an_answer_may_be_stored_once_but_never_twice():
     assert misplaced(writes, stored()) == []
     assert misplaced(writes, stored(ticket={"t1": 1}, redemption={"r1": 1})) == []
     assert misplaced(writes, stored(ticket={"t1": 2})) == ["ticket t1: answers [0], stored 2 times"]
+
+
+def test_a_survey_answer_accepted_must_be_stored_and_one_never_sent_must_not():
+    accepted = Write("survey", "s1", [201, 0, 302])  # the link, a form lost on the way, the form again
+    refused = Write("survey", "s2", [201, 503, 429])
+    no_link = Write("survey", "ref-3", [503])
+
+    assert misplaced([accepted, refused, no_link], stored(survey={"s1": 1})) == []
+    assert misplaced([accepted, refused], stored(survey={"s2": 1})) == [
+        "survey s1: answers [201, 0, 302], stored 0 times",
+        "survey s2: answers [201, 503, 429], stored 1 times",
+    ]
