@@ -19,12 +19,13 @@ from contextvars import ContextVar
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from . import search
 from .documents import ArticleDocument
-from .models import ArticlePage, FAQPage
+from .models import ArticlePage, FAQPage, IndexBacklog
 
 logger = logging.getLogger(__name__)
 _batch: ContextVar[set[int] | None] = ContextVar("kb_index_batch", default=None)
@@ -62,6 +63,18 @@ def _pages_under(path: str = "") -> Iterator:
         yield from pages.select_related("locale").order_by("path").iterator(chunk_size=200)
 
 
+def index_repair() -> int:
+    """Index again the pages whose update failed; return how many. Raises (keeping them) if it fails again."""
+    waiting = list(IndexBacklog.objects.order_by("pk").values_list("pk", "page_id"))
+    if not waiting:
+        return 0
+    paths = Page.objects.filter(pk__in=[page_id for _pk, page_id in waiting]).values_list("path", flat=True)
+    if paths:
+        subtree_sync(*paths)
+    IndexBacklog.objects.filter(pk__in=[pk for pk, _page_id in waiting]).delete()
+    return len(waiting)
+
+
 def searchable_documents() -> Iterator[ArticleDocument]:
     """Every document readers can reach, for a full rebuild (read lazily, as the rebuild asks)."""
     hiding = _hiding_paths()
@@ -85,14 +98,25 @@ def subtree_sync(*paths: str) -> None:
     search.index_update(replace=replace, remove=remove)
 
 
+def _remember_failure(page_ids) -> None:
+    """Keep the pages for `kb_index_repair` (every minute, run_schedule) to index again."""
+    try:
+        now = timezone.now()
+        rows = [IndexBacklog(page_id=page_id, failed_at=now) for page_id in page_ids]
+        IndexBacklog.objects.bulk_create(rows, ignore_conflicts=True)
+    except Exception:  # the database failed too: only `manage.py kb_reindex` can repair it now
+        logger.exception("Could not remember pages %s for a later index repair", sorted(page_ids))
+
+
 def _sync_after_commit(*page_ids: int) -> None:
     def sync():
         paths = Page.objects.filter(pk__in=page_ids).values_list("path", flat=True)
         try:
             if paths:
                 subtree_sync(*paths)
-        except Exception:  # the page change stands; `manage.py kb_reindex` repairs the index
+        except Exception:  # the page change stands; kb_index_repair retries it
             logger.exception("Could not update the search index for pages %s", page_ids)
+            _remember_failure(page_ids)
 
     batch = _batch.get()
     if batch is None:

@@ -398,3 +398,16 @@ class SearchDaily(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.locale} {self.query}"
+
+
+class IndexBacklog(models.Model):
+    """A page whose search-index update failed (a full disk, say), waiting for `kb_index_repair` to redo it.
+
+    A plain page id, not a key: a page deleted meanwhile is simply skipped by the repair.
+    """
+
+    page_id = models.PositiveIntegerField(unique=True)
+    failed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"page {self.page_id}"

@@ -24,4 +24,5 @@ JOBS = [
     PeriodicJob("purge_kb_events", every_seconds=86400),  # KB beacon events past HELPDESK_KB_EVENTS_KEEP_DAYS
     PeriodicJob("rollup_kb_events", every_seconds=3600),  # KB daily roll-ups of the last 3 days
     PeriodicJob("recover_tasks", every_seconds=300),  # tasks left RUNNING by a worker that died
+    PeriodicJob("kb_index_repair", every_seconds=60),  # pages whose search-index update failed
 ]

@@ -3,12 +3,12 @@
 import logging
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import transaction
 from wagtail.models import PageViewRestriction
 
 from kb import search
-from kb.models import ArticlePage, CategoryPage, FAQPage
+from kb.models import ArticlePage, CategoryPage, FAQPage, IndexBacklog
 
 from .search_support import exchange_record, ids, import_articles, search_index  # noqa: F401
 
@@ -173,3 +173,34 @@ def test_a_failing_index_never_fails_the_publish(monkeypatch, caplog, django_cap
 
     assert ArticlePage.objects.get(external_id="refunds.en").live
     assert "Could not update the search index" in caplog.text
+
+
+def test_a_failed_index_update_is_redone_by_the_repair_job_without_a_rebuild(
+    monkeypatch, caplog, django_capture_on_commit_callbacks, capsys
+):
+    real_update = search.index_update
+
+    def disk_full(**kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(search, "index_update", disk_full)
+    with caplog.at_level(logging.ERROR, logger="kb.indexing"), django_capture_on_commit_callbacks(execute=True):
+        import_articles(REFUNDS)
+    page = ArticlePage.objects.get(external_id="refunds.en")
+    assert page.pk in IndexBacklog.objects.values_list("page_id", flat=True)  # with the category made for it
+
+    # Still full: the repair fails, says so, and keeps the pages for the next run.
+    waiting = IndexBacklog.objects.count()
+    with pytest.raises(CommandError, match="could not be repaired yet"):
+        call_command("kb_index_repair")
+    assert IndexBacklog.objects.count() == waiting
+    assert search.search_articles("refund") == []
+
+    monkeypatch.setattr(search, "index_update", real_update)  # space again
+    call_command("kb_index_repair")
+
+    assert f"Indexed {waiting} pages again." in capsys.readouterr().out
+    assert ids(search.search_articles("refund")) == ["refunds.en"]
+    assert not IndexBacklog.objects.exists()
+    call_command("kb_index_repair")  # nothing left to do: silent
+    assert capsys.readouterr().out == ""
