@@ -27,21 +27,26 @@ else:
 """
 
 
+def run_json(script: str, env: dict[str, str], data_dir: Path, *args: str) -> dict:
+    """Run a Python script with only the given environment (plus a data dir); return the JSON it prints."""
+    completed = subprocess.run(
+        [sys.executable, "-c", script, *args],
+        env={"PATH": os.environ["PATH"], "HELPDESK_DATA_DIR": str(data_dir), **env},
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return json.loads(completed.stdout)
+
+
 @pytest.fixture
 def start(tmp_path):
     """Start Python with only the given environment (plus a data dir) and return the named settings."""
 
     def start(env: dict[str, str], *names: str) -> dict:
-        completed = subprocess.run(
-            [sys.executable, "-c", READ_SETTINGS, *names],
-            env={"PATH": os.environ["PATH"], "HELPDESK_DATA_DIR": str(tmp_path), **env},
-            cwd=BASE_DIR,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=True,
-        )
-        return json.loads(completed.stdout)
+        return run_json(READ_SETTINGS, env, tmp_path, *names)
 
     return start
 
@@ -199,17 +204,8 @@ def test_a_pool_caps_the_connections_of_a_process(tmp_path, pool, hold, connecti
     )
     if timeout:
         env["DATABASE_POOL_TIMEOUT"] = timeout
-    completed = subprocess.run(
-        [sys.executable, "-c", POOLED_CONNECTIONS],
-        env={"PATH": os.environ["PATH"], "HELPDESK_DATA_DIR": str(tmp_path), **env},
-        cwd=BASE_DIR,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
+    result = run_json(POOLED_CONNECTIONS, env, tmp_path)
 
-    result = json.loads(completed.stdout)
     assert result["connections"] == connections
     # A request that waits longer than DATABASE_POOL_TIMEOUT fails as the database being unreachable
     # does (a 503 with Retry-After, helpdesk/core/views.py), not with a stray pool exception.
