@@ -12,7 +12,7 @@ collected and synced together, one index commit for the lot instead of one per p
 """
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -64,14 +64,19 @@ def _pages_under(path: str = "") -> Iterator:
 
 
 def index_repair() -> int:
-    """Index again the pages whose update failed; return how many. Raises (keeping them) if it fails again."""
-    waiting = list(IndexBacklog.objects.order_by("pk").values_list("pk", "page_id"))
+    """Index again the pages whose update failed; return how many. Raises (keeping them) if it fails again.
+
+    A page that fails again while this runs is stamped with a later `failed_at`, so its row is
+    kept for the next run rather than deleted with the ones read here.
+    """
+    waiting = list(IndexBacklog.objects.order_by("pk").values_list("pk", "page_id", "removed_id", "failed_at"))
     if not waiting:
         return 0
-    paths = Page.objects.filter(pk__in=[page_id for _pk, page_id in waiting]).values_list("path", flat=True)
-    if paths:
-        subtree_sync(*paths)
-    IndexBacklog.objects.filter(pk__in=[pk for pk, _page_id in waiting]).delete()
+    page_ids = [page_id for _pk, page_id, _removed, _at in waiting]
+    paths = Page.objects.filter(pk__in=page_ids).values_list("path", flat=True)
+    subtree_sync(*paths, remove=[removed for _pk, _page_id, removed, _at in waiting if removed])
+    latest = max(at for _pk, _page_id, _removed, at in waiting)
+    IndexBacklog.objects.filter(pk__in=[pk for pk, *_rest in waiting], failed_at__lte=latest).delete()
     return len(waiting)
 
 
@@ -83,9 +88,12 @@ def searchable_documents() -> Iterator[ArticleDocument]:
             yield from _documents(page)
 
 
-def subtree_sync(*paths: str) -> None:
-    """Index or remove each article and FAQ page at the `paths` and below, as readers can now see them."""
-    replace, remove = {}, []
+def subtree_sync(*paths: str, remove: Iterable[str] = ()) -> None:
+    """Index or remove each article and FAQ page at the `paths` and below, as readers can now see them.
+
+    `remove` names more ids to take out in the same write (pages deleted since).
+    """
+    replace, remove = {}, list(remove)
     tops = sorted(set(paths))
     tops = [path for index, path in enumerate(tops) if not any(path.startswith(top) for top in tops[:index])]
     for path in tops:
@@ -95,15 +103,20 @@ def subtree_sync(*paths: str) -> None:
                 replace[page.external_id] = _documents(page)
             else:
                 remove.append(page.external_id)
-    search.index_update(replace=replace, remove=remove)
+    if replace or remove:
+        search.index_update(replace=replace, remove=remove)
 
 
-def _remember_failure(page_ids) -> None:
-    """Keep the pages for `kb_index_repair` (every minute, run_schedule) to index again."""
+def _remember_failure(page_ids, *, removed_id: str = "") -> None:
+    """Keep the pages for `kb_index_repair` (every minute, run_schedule) to index again or remove.
+
+    A page already waiting is stamped with this failure's time (see `index_repair`).
+    """
     try:
         now = timezone.now()
-        rows = [IndexBacklog(page_id=page_id, failed_at=now) for page_id in page_ids]
-        IndexBacklog.objects.bulk_create(rows, ignore_conflicts=True)
+        rows = [IndexBacklog(page_id=page_id, removed_id=removed_id, failed_at=now) for page_id in page_ids]
+        updated = ["failed_at", "removed_id"] if removed_id else ["failed_at"]
+        IndexBacklog.objects.bulk_create(rows, update_conflicts=True, unique_fields=["page_id"], update_fields=updated)
     except Exception:  # the database failed too: only `manage.py kb_reindex` can repair it now
         logger.exception("Could not remember pages %s for a later index repair", sorted(page_ids))
 
@@ -141,12 +154,13 @@ def batched():
         _sync_after_commit(*page_ids)
 
 
-def _remove_after_commit(external_id: str) -> None:
+def _remove_after_commit(page_id: int, external_id: str) -> None:
     def remove():
         try:
             search.remove_article(external_id)
-        except Exception:
+        except Exception:  # kb_index_repair retries it
             logger.exception("Could not remove %s from the search index", external_id)
+            _remember_failure([page_id], removed_id=external_id)
 
     transaction.on_commit(remove)
 
@@ -158,7 +172,7 @@ def page_changed(sender, instance, **kwargs):
 
 def page_deleted(sender, instance, **kwargs):
     if instance.external_id:
-        _remove_after_commit(instance.external_id)
+        _remove_after_commit(instance.pk, instance.external_id)
 
 
 def restriction_changed(sender, instance, **kwargs):

@@ -403,10 +403,13 @@ class SearchDaily(models.Model):
 class IndexBacklog(models.Model):
     """A page whose search-index update failed (a full disk, say), waiting for `kb_index_repair` to redo it.
 
-    A plain page id, not a key: a page deleted meanwhile is simply skipped by the repair.
+    A plain page id, not a key: a page deleted meanwhile is simply skipped by the repair. A deleted
+    page whose removal from the index failed keeps its external id in `removed_id`, which the
+    repair takes out of the index.
     """
 
     page_id = models.PositiveIntegerField(unique=True)
+    removed_id = models.CharField(max_length=EXTERNAL_ID_LENGTH, blank=True, default="")
     failed_at = models.DateTimeField()
 
     def __str__(self) -> str:

@@ -204,3 +204,59 @@ def test_a_failed_index_update_is_redone_by_the_repair_job_without_a_rebuild(
     assert not IndexBacklog.objects.exists()
     call_command("kb_index_repair")  # nothing left to do: silent
     assert capsys.readouterr().out == ""
+
+
+def test_a_failed_removal_of_a_deleted_page_is_redone_by_the_repair_job(
+    published, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    page_id = published.pk
+
+    def disk_full(doc_id):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(search, "remove_article", disk_full)
+    with caplog.at_level(logging.ERROR, logger="kb.indexing"), django_capture_on_commit_callbacks(execute=True):
+        published.delete()
+    assert "Could not remove tracking.en" in caplog.text
+    assert list(IndexBacklog.objects.values_list("page_id", "removed_id")) == [(page_id, "tracking.en")]
+    assert ids(search.search_articles("courier")) == ["tracking.en"]  # still found, though deleted
+
+    call_command("kb_index_repair")
+
+    assert search.search_articles("courier") == []
+    assert not IndexBacklog.objects.exists()
+
+
+def test_a_page_failing_again_while_the_repair_runs_stays_in_the_backlog(
+    published, monkeypatch, django_capture_on_commit_callbacks
+):
+    from kb import indexing
+
+    indexing._remember_failure([published.pk])
+    real_update = search.index_update
+    calls = []
+
+    def update_while_it_fails_elsewhere(**kwargs):
+        real_update(**kwargs)
+        calls.append(kwargs)
+        indexing._remember_failure([published.pk])  # another process's update of the page failed meanwhile
+
+    monkeypatch.setattr(search, "index_update", update_while_it_fails_elsewhere)
+    call_command("kb_index_repair")
+
+    assert list(IndexBacklog.objects.values_list("page_id", flat=True)) == [published.pk]  # for the next run
+    monkeypatch.setattr(search, "index_update", real_update)
+    call_command("kb_index_repair")
+    assert not IndexBacklog.objects.exists()
+    assert len(calls) == 1
+
+
+def test_a_page_failing_again_before_the_repair_reads_it_is_repaired_once(published):
+    from kb import indexing
+
+    indexing._remember_failure([published.pk])
+    indexing._remember_failure([published.pk])  # a second failure of the same page: one row, the later time
+
+    assert IndexBacklog.objects.count() == 1
+    call_command("kb_index_repair")
+    assert not IndexBacklog.objects.exists()
