@@ -15,6 +15,8 @@ Later features add their permissions here; `roles_sync` runs after every migrate
 permission reaches the groups without a hand-written data migration.
 """
 
+from collections.abc import Iterable
+
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
@@ -102,13 +104,18 @@ def user_roles(user) -> set[str]:
         return set()
     # Kept on the user object, which lives for one request: a page asks several times.
     cached = getattr(user, "_helpdesk_roles", None)
-    if cached is not None:
-        return set(cached)
-    roles = set(user.groups.values_list("name", flat=True)) & set(ROLE_PERMISSIONS)
+    if cached is None:
+        remember_groups(user, user.groups.values_list("name", flat=True))
+        cached = user._helpdesk_roles
+    return set(cached)
+
+
+def remember_groups(user, names: Iterable[str]) -> None:
+    """Keep the roles of the user's group `names` on the user object (read with the permissions, see backends)."""
+    roles = set(names) & set(ROLE_PERMISSIONS)
     if user.is_superuser:
         roles.add(ADMIN)
     user._helpdesk_roles = frozenset(roles)
-    return roles
 
 
 def is_agent(user) -> bool:

@@ -18,10 +18,10 @@ from tests.helpdesk.permissions import sign_in_customer
 pytestmark = pytest.mark.django_db
 
 MONDAY_10 = datetime(2026, 11, 16, 10, 0, tzinfo=UTC)
-# Session, user, permissions (one query), 2 role lookups (base template), ticket + tags, timeline (the merged
-# duplicates named in a subquery) + attachments, orders + earlier tickets, agents with teams, macros,
-# the customer's latest survey answers.
-DETAIL_QUERIES = 13
+# Session, user, permissions with the roles (one query), ticket + tags, timeline (the merged duplicates
+# named in a subquery) + attachments, orders + earlier tickets, agents with teams, macros, the
+# customer's latest survey answers.
+DETAIL_QUERIES = 12
 
 
 def at(moment):
