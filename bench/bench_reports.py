@@ -9,13 +9,25 @@ through one Daphne process over HTTP. Targets (issue 8): every dashboard p95 ≤
 ingestion ≥ 1,000 events/s on one worker.
 
     python -m bench --only reports [--report-tickets 100000] [--report-events 1000000] [--reports-postgres URL]
+        [--reuse]
+
+With `--reuse` the loaded data sets are kept (a SQLite data dir under the temporary directory, the
+PostgreSQL database left in place) and measured again by the next `--reuse` run of the same size
+instead of loading new ones: for comparing code before and after a change on the same rows.
 """
 
+import json
 import os
+import subprocess
+import sys
+import tempfile
 from functools import partial
+from pathlib import Path
 
+from .migrated import fresh_sqlite_database
+from .servers import BASE_DIR, server_environment
 from .tables import Table
-from .workers import add_postgres_argument, each_database, machine, run_worker
+from .workers import add_postgres_argument, each_database, machine, recreate_database, run_worker
 
 NAME = "reports"
 DESCRIPTION = "report pages over 100k tickets and 1M reading events, and beacon ingestion (SQLite and PostgreSQL)"
@@ -27,6 +39,39 @@ def add_arguments(parser) -> None:
     parser.add_argument("--report-tickets", dest="report_tickets", type=int, default=100_000, metavar="N")
     parser.add_argument("--report-events", dest="report_events", type=int, default=1_000_000, metavar="N")
     add_postgres_argument(parser, "reports-postgres")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep the loaded data sets and measure them again on the next --reuse run instead of loading new ones",
+    )
+
+
+def _kept_directory(database_url: str, args: list[str]) -> Path:
+    """Where a kept data set's files live (the SQLite database; the loaded set's description)."""
+    database = database_url.rsplit("/", 1)[-1] if database_url else "sqlite"
+    return Path(tempfile.gettempdir()) / f"bench-reports-kept-{database}-{'-'.join(args[1:4:2])}"
+
+
+def _run_kept(options, database_url: str, *, args: list[str], what: str) -> dict:
+    """bench/reports_worker.py on a kept data set, loading it first when there is none (or it is incomplete)."""
+    directory = _kept_directory(database_url, args)
+    (directory / "static").mkdir(parents=True, exist_ok=True)
+    loaded = directory / "dataset.json"
+    if database_url and not loaded.exists():
+        recreate_database(database_url, keep_existing=False)
+    reused = "reusing" if loaded.exists() else "loading and keeping"
+    getattr(options, "progress", lambda _text: None)(f"[reports] {what} on {database_url or 'SQLite'}, {reused}")
+    env = server_environment(directory, database_url=database_url)
+    env["ALLOWED_HOSTS"] = "testserver"
+    fresh_sqlite_database(env)
+    out = directory / "results.json"
+    command = [sys.executable, "-m", "bench.reports_worker", "--out", str(out), "--keep", str(loaded), *args]
+    command += ["--requests", str(getattr(options, "requests", 500))]
+    command += ["--max-seconds", str(getattr(options, "max_seconds", 8.0))]
+    done = subprocess.run(command, cwd=BASE_DIR, env=env, capture_output=True, text=True, check=False)
+    if done.returncode:
+        raise RuntimeError(f"the reports benchmark failed on {database_url or 'SQLite'}:\n{done.stderr}")
+    return json.loads(out.read_text(encoding="utf-8"))
 
 
 def _ok(good: bool) -> str:
@@ -41,8 +86,13 @@ def run(options) -> list[Table]:
     args = ["--tickets", str(tickets), "--events", str(events)]
     if tickets < 1_000:  # the benchmark's own test: a small help centre and few requests
         args += ["--articles", "9", "--searches", "200", "--days", "7", "--ingest-requests", "40"]
-    worker = partial(run_worker, options, name="reports", args=args, what=f"{tickets:,} tickets, {events:,} events")
-    results = each_database(worker, url)
+    what = f"{tickets:,} tickets, {events:,} events"
+    if getattr(options, "reuse", False):
+        results = [_run_kept(options, "", args=args, what=what)]
+        if url:
+            results.append(_run_kept(options, url, args=args, what=what))
+    else:
+        results = each_database(partial(run_worker, options, name="reports", args=args, what=what), url)
     notes = [f"machine: {machine()}; 1-minute load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after"]
     pages = Table(
         title="Reports: server time through django.test.Client, signed in as a manager",
