@@ -1,184 +1,45 @@
 """The retention insight report: how customers who contacted support fared afterwards, group beside group.
 
 Read together with docs/reports.md ("Retention insight"), which defines the population, the
-groups and every figure. Each input is read with one query over the period (tickets, chats,
-grants, orders, exit surveys, NPS answers) and folded per customer here, so the cost grows with
-the rows read, never with a query per customer. The core reads the chat and survey apps here
-only: reports is the layer that composes them, and nothing imports it.
+groups and every figure. The customers are folded per customer and then into cohorts of identical
+group flags in the database (helpdesk/reports/retention_cohorts.py), so a few dozen rows reach
+Python whatever the number of customers; only the chats without a stored first-response verdict
+are timed here. The core reads the chat and survey apps here only: reports is the layer that
+composes them, and nothing imports it.
 """
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, IntegerField, Max, Min, Q, Sum, Value, When
+from django.db.models import Min, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chat.metrics import Handling, chat_metrics_many, chats_started_between, untimed
+from chat.metrics import chat_metrics_many, chats_started_between, untimed
 from helpdesk.credits.models import CreditEntry, EntryKind
 from helpdesk.credits.reports import NOT_SALES
 from helpdesk.orders.models import Order
-from surveys.models import Survey, SurveyKind, SurveyResponse
 from surveys.reports import PASSIVE_MIN, PROMOTER_MIN, net_promoter_score, percent
 
-from .sla import TARGETS, period_bounds, tickets_created_between
+from .retention_cohorts import WINDOW, Cohort, cohorts
+from .sla import period_bounds
 
-WINDOW = timedelta(days=90)
 SMALL_SAMPLE = 30  # fewer customers (or answers) than this: the figure is flagged as a small sample
 CENT = Decimal("0.01")  # amounts are stored with two decimals (helpdesk.credits.models.MONEY)
 
 
-# What each customer did in the period, and what followed
-
-
-@dataclass
-class Contact:
-    """One customer's support contact in the period (`anchor` is the first of it), and what came after."""
-
-    anchor: datetime
-    next_order: datetime | None = None  # their first sale after the anchor, when within 90 days
-    timed: bool = False  # a ticket with an SLA target, or a chat with a first-response verdict
-    breached: bool = False
-    ticket: bool = False
-    human_chat: bool = False
-    bot_chat: bool = False
-    unanswered_chat: bool = False  # missed, or still waiting
-    credited: bool = False
-    exit_surveyed: bool = False
-    scores: list[int] = field(default_factory=list)
-
-    @property
-    def bought_again(self) -> bool:
-        return self.within(self.next_order)
-
-    def within(self, moment: datetime | None) -> bool:
-        """After the first contact, and at most 90 days after it."""
-        return moment is not None and self.anchor < moment <= self.anchor + WINDOW
-
-
-class _Contacts(dict[int, Contact]):
-    def meet(self, customer_id: int, moment: datetime) -> Contact:
-        """The customer's contact, moved earlier when this one is."""
-        found = self.get(customer_id)
-        if found is None:
-            found = self[customer_id] = Contact(anchor=moment)
-        elif moment < found.anchor:
-            found.anchor = moment
-        return found
-
-
-def _any(condition: Q) -> Max:
-    """Whether any row of the group meets `condition` (1 or 0; a portable bool_or)."""
-    return Max(Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField()))
-
-
-def _contacts(start: date, end: date) -> dict[int, Contact]:
-    """Every customer with a ticket (not merged away) or a chat in the period: when, what SLA, who handled it.
-
-    Four queries, and the chat policy's two: the tickets, and the chats that are the bot's or
-    have their first response timed, are folded per customer in the database (first contact, any
-    breach, any target, how they were handled); the chats left (still waiting, missed, or answered
-    before first responses were stored) are read one by one for their verdict; then the first
-    sales after the anchors.
-    """
-    contacts = _Contacts()
-    breached = Q(first_response_breached=True) | Q(next_response_breached=True) | Q(resolution_breached=True)
-    timed = breached
-    for target in TARGETS:
-        timed |= Q(**{f"sla_policy__{target}_minutes__isnull": False})
-    per_customer = (
-        tickets_created_between(start, end)
-        .values("customer_id")
-        .annotate(first=Min("created_at"), breached=_any(breached), timed=_any(timed))
-        .values_list("customer_id", "first", "breached", "timed")
-        .order_by()
-    )
-    for customer_id, first, any_breached, any_timed in per_customer:
-        contact = contacts.meet(customer_id, first)
-        contact.ticket, contact.breached, contact.timed = True, bool(any_breached), bool(any_timed)
-    chats = chats_started_between(*period_bounds(start, end)).filter(customer__isnull=False)
-    # A chat that never asked for a person is the bot's and has no first-response verdict (chat.metrics);
-    # one that did and was answered has its verdict stored. Only the others are read as objects and timed.
-    asked = Q(queued_at__isnull=False)
-    folded = (
-        chats.filter(Q(queued_at__isnull=True) | Q(first_response_business_seconds__isnull=False))
-        .values("customer_id")
-        .annotate(
-            first=Min("created_at"),
-            bot=_any(~asked),
-            human=_any(asked & Q(accepted_at__isnull=False)),
-            unanswered=_any(asked & Q(accepted_at__isnull=True)),
-            judged=_any(Q(first_response_breached__isnull=False)),
-            breached=_any(Q(first_response_breached=True)),
-        )
-        .values_list("customer_id", "first", "bot", "human", "unanswered", "judged", "breached")
-        .order_by()
-    )
-    for customer_id, first, bot, human, unanswered, judged, any_breached in folded:
-        contact = contacts.meet(customer_id, first)
-        contact.bot_chat |= bool(bot)
-        contact.human_chat |= bool(human)
-        contact.unanswered_chat |= bool(unanswered)
-        contact.timed |= bool(judged)
-        contact.breached |= bool(any_breached)
-    queued = list(untimed(chats))
-    for chat, metrics in zip(queued, chat_metrics_many(queued), strict=True):
-        contact = contacts.meet(chat.customer_id, chat.created_at)
-        contact.human_chat |= metrics.handled == Handling.HUMAN
-        contact.bot_chat |= metrics.handled == Handling.BOT
-        contact.unanswered_chat |= metrics.handled in (Handling.MISSED, Handling.WAITING)
-        if metrics.first_response_breached is not None:
-            contact.timed = True
-            contact.breached |= metrics.first_response_breached
-    _next_orders(contacts, start, end)
-    return contacts
-
-
-def _next_orders(contacts: dict[int, Contact], start: date, end: date) -> None:
-    """Each contact's first sale (not cancelled or returned) after its anchor and within 90 days of it. One query.
-
-    Anchors fall in the period, so only the sales from its start to 90 days after its end can count.
-    """
-    low, high = period_bounds(start, end)
-    sales = Order.objects.filter(placed_at__gt=low, placed_at__lte=high + WINDOW).exclude(status__in=NOT_SALES)
-    for customer_id, placed_at in sales.values_list("customer_id", "placed_at").order_by("placed_at"):
-        contact = contacts.get(customer_id)
-        if contact is not None and contact.next_order is None and contact.within(placed_at):
-            contact.next_order = placed_at
-
-
-def _population(start: date, end: date) -> Q:
-    """The customers `_contacts` finds, as a condition on a `customer` field."""
-    chats = chats_started_between(*period_bounds(start, end)).filter(customer__isnull=False)
-    tickets = tickets_created_between(start, end)
-    return Q(customer_id__in=tickets.values("customer_id")) | Q(customer_id__in=chats.values("customer_id"))
-
-
-def _within(contacts: dict[int, Contact], rows: Iterable[tuple]) -> Iterable[tuple[Contact, list]]:
-    """The (contact, rest of the row) pairs whose moment (the row's second value) falls in the contact's 90 days."""
-    for customer_id, moment, *rest in rows:
-        contact = contacts.get(customer_id)  # None for a contact made since `_contacts` read the period
-        if contact is not None and contact.within(moment):
-            yield contact, rest
-
-
-def _follow(contacts: dict[int, Contact], start: date, end: date) -> None:
-    """Mark credits, exit surveys and NPS answers on each contact. Three queries, of the few rows that matter."""
-    low, high = period_bounds(start, end)
-    grants = CreditEntry.objects.filter(kind=EntryKind.GRANT, created_at__gte=low, created_at__lt=high)
-    for customer_id, granted_at in grants.values_list("account__customer_id", "created_at").order_by():
-        if customer_id in contacts and granted_at >= contacts[customer_id].anchor:
-            contacts[customer_id].credited = True
-    people, after = _population(start, end), Q(created_at__gt=low, created_at__lte=high + WINDOW)
-    exits = Survey.objects.filter(people, after, kind=SurveyKind.EXIT)
-    for contact, _rest in _within(contacts, exits.values_list("customer_id", "created_at").order_by()):
-        contact.exit_surveyed = True
-    answers = SurveyResponse.objects.filter(people, after, kind=SurveyKind.POST_PURCHASE, nps__isnull=False)
-    for contact, (score,) in _within(contacts, answers.values_list("customer_id", "created_at", "nps").order_by()):
-        contact.scores.append(score)
+def _time_chats(found: list[Cohort], start: date, end: date) -> None:
+    """Mark the verdicts of the chats that have none stored on their customers' cohorts (of one). Three queries."""
+    ones = {cohort.customer_id: cohort for cohort in found if cohort.customer_id is not None}
+    chats = list(untimed(chats_started_between(*period_bounds(start, end)).filter(customer__isnull=False)))
+    for chat, metrics in zip(chats, chat_metrics_many(chats), strict=True):
+        cohort = ones.get(chat.customer_id)  # None for a chat started since the cohorts were read
+        if cohort is not None and metrics.first_response_breached is not None:
+            cohort.timed = True
+            cohort.breached |= metrics.first_response_breached
 
 
 # The figures
@@ -270,35 +131,40 @@ class RetentionReport:
     credit_return: list[CreditReturn]
 
 
-def _figures(key: str, label: str, members: list[Contact], now: datetime) -> GroupFigures:
-    closed = [member for member in members if member.anchor + WINDOW <= now]
+def _figures(key: str, label: str, members: list[Cohort]) -> GroupFigures:
+    closed = [member for member in members if member.closed]
+    ended = sum(member.customers for member in closed)
     return GroupFigures(
         key=key,
         label=label,
-        customers=len(members),
-        nps=nps_of(score for member in members for score in member.scores),
-        repeat_purchase=Rate(sum(member.bought_again for member in closed), len(closed)),
-        exit_survey=Rate(sum(member.exit_surveyed for member in closed), len(closed)),
+        customers=sum(member.customers for member in members),
+        nps=Nps(
+            promoters=sum(member.promoters for member in members),
+            passives=sum(member.passives for member in members),
+            detractors=sum(member.detractors for member in members),
+        ),
+        repeat_purchase=Rate(sum(member.bought_again for member in closed), ended),
+        exit_survey=Rate(sum(member.exit_surveyed for member in closed), ended),
     )
 
 
-def _sla_group(contact: Contact) -> str | None:
+def _sla_group(contact: Cohort) -> str | None:
     if contact.breached:
         return "breached"
     return "met" if contact.timed else None
 
 
-def _credit_group(contact: Contact) -> str:
+def _credit_group(contact: Cohort) -> str:
     return "credited" if contact.credited else "not_credited"
 
 
-def _handling_group(contact: Contact) -> str | None:
+def _handling_group(contact: Cohort) -> str | None:
     if contact.ticket or contact.human_chat:
         return "human"
     return "bot" if contact.bot_chat and not contact.unanswered_chat else None
 
 
-def _comparisons() -> list[tuple[str, str, Callable[[Contact], str | None], tuple[tuple[str, str], ...]]]:
+def _comparisons() -> list[tuple[str, str, Callable[[Cohort], str | None], tuple[tuple[str, str], ...]]]:
     return [
         ("sla", _("SLA met or breached"), _sla_group, (("met", _("SLA met")), ("breached", _("SLA breached")))),
         (
@@ -316,29 +182,30 @@ def _comparisons() -> list[tuple[str, str, Callable[[Contact], str | None], tupl
     ]
 
 
-def _compare(contacts: list[Contact], now: datetime) -> list[Comparison]:
+def _compare(contacts: list[Cohort]) -> list[Comparison]:
     comparisons = []
     for key, title, group_of, groups in _comparisons():
         members = defaultdict(list)
         for contact in contacts:
             members[group_of(contact)].append(contact)
-        figures = tuple(_figures(name, label, members[name], now) for name, label in groups)
-        comparisons.append(Comparison(key, title, figures, left_out=len(members[None])))
+        figures = tuple(_figures(name, label, members[name]) for name, label in groups)
+        left_out = sum(member.customers for member in members[None])
+        comparisons.append(Comparison(key, title, figures, left_out=left_out))
     return comparisons
 
 
 def retention_report(start: date, end: date, *, now: datetime | None = None) -> RetentionReport:
     """The comparison of the customers who contacted support in the period, and the return on credit."""
     now = now or timezone.now()
-    found = _contacts(start, end)
-    _follow(found, start, end)
-    contacts = list(found.values())
-    still_open = [contact.anchor + WINDOW for contact in contacts if contact.anchor + WINDOW > now]
+    found = cohorts(start, end, now=now)
+    _time_chats(found, start, end)
+    still_open = [cohort for cohort in found if not cohort.closed]
+    last_anchor = max((cohort.last_anchor for cohort in still_open), default=None)
     return RetentionReport(
-        everyone=_figures("all", _("Everyone with a contact"), contacts, now),
-        comparisons=_compare(contacts, now),
-        open_windows=len(still_open),
-        last_window_ends=max(still_open, default=None),
+        everyone=_figures("all", _("Everyone with a contact"), found),
+        comparisons=_compare(found),
+        open_windows=sum(cohort.customers for cohort in still_open),
+        last_window_ends=None if last_anchor is None else last_anchor + WINDOW,
         credit_return=credit_return(start, end, now=now),
     )
 
