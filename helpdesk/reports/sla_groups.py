@@ -1,17 +1,17 @@
 """The SLA report's raw figures per group, read without a row per ticket in Python where the database can help.
 
-Two queries, whatever the number of tickets. On PostgreSQL the database does the work:
-
-- the counts (tickets, and per target the breached and the timed) grouped by every combination of
-  priority, agent, channel and language (a few hundred rows at most, with the agents' names),
-  folded into each group here;
-- the medians and 90th percentiles of the business durations with `percentile_disc` over
-  `GROUPING SETS`, which is the nearest-rank rule of docs/reports.md (the first value whose rank
-  reaches ⌈p × n⌉; nulls ignored).
+Two queries, whatever the number of tickets: the figures, then the agents' names. On PostgreSQL
+the database does the work in one pass over `GROUPING SETS` (all tickets, and each of priority,
+agent, channel and language): the counts (tickets, and per target the breached and the timed), and
+the medians and 90th percentiles of the business durations with `percentile_disc`, which is the
+nearest-rank rule of docs/reports.md (the first value whose rank reaches ⌈p × n⌉; nulls ignored).
 
 SQLite has no `percentile_disc`, and its grouping sorts on disk, so there one plain row per ticket
 (its four groups, its two durations and its verdicts as one number, no datetime to parse) is
-gathered per combination here, then ranked with the same rule; the agents' names come second.
+gathered per combination here, then ranked with the same rule.
+
+A ticket "had" a target when it breached it or its policy sets it; the few policies that set each
+target are looked up once in a subquery, rather than joined to every ticket.
 """
 
 import math
@@ -21,15 +21,16 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import Combinable
+
+from helpdesk.sla.models import SlaPolicy
 
 TARGETS = ("first_response", "next_response", "resolution")
 DIMENSIONS = ("priority", "assignee_id", "channel", "locale")
 TOTAL = ("", None)  # the group of every ticket
 DURATIONS = ("first_response_business_seconds", "resolution_business_seconds")
 SHARES = (50, 90)
-AGENT_FIELDS = ("assignee__first_name", "assignee__last_name", "assignee__email")
 
 Group = tuple[str, object]  # (dimension, value), or TOTAL
 
@@ -49,46 +50,23 @@ class GroupCounts:
     timed: dict[str, int] = field(default_factory=lambda: dict.fromkeys(TARGETS, 0))
 
 
-def _groups_of(row: dict) -> list[Group]:
-    return [TOTAL, *((dimension, row[dimension]) for dimension in DIMENSIONS)]
-
-
-def group_counts(tickets: QuerySet) -> tuple[dict[Group, GroupCounts], dict[int, tuple[str, str, str]]]:
-    """Counts per group, and each assignee's first name, last name and email. One query."""
-    breached = {target: Q(**{f"{target}_breached": True}) for target in TARGETS}
-    sums = {"count_tickets": Count("pk")}  # names apart from the fields the filters read
-    for target in TARGETS:
-        sums[f"count_{target}_breached"] = Count("pk", filter=breached[target])
-        timed = breached[target] | Q(**{f"sla_policy__{target}_minutes__isnull": False})
-        sums[f"count_{target}_timed"] = Count("pk", filter=timed)
-    rows = tickets.values(*DIMENSIONS, *AGENT_FIELDS).annotate(**sums).order_by()
-    counts: dict[Group, GroupCounts] = defaultdict(GroupCounts)
-    agents = {}
-    for row in rows:
-        if row["assignee_id"] is not None:
-            agents[row["assignee_id"]] = tuple(row[name] for name in AGENT_FIELDS)
-        for group in _groups_of(row):
-            found = counts[group]
-            found.tickets += row["count_tickets"]
-            for target in TARGETS:
-                found.breached[target] += row[f"count_{target}_breached"]
-                found.timed[target] += row[f"count_{target}_timed"]
-    return counts, agents
-
-
 Percentiles = dict[Group, dict[str, tuple[int | None, int | None]]]  # duration -> (median, p90)
 Agents = dict[int, tuple[str, str, str]]  # assignee id -> first name, last name, email
 
 
 def group_figures(tickets: QuerySet) -> tuple[dict[Group, GroupCounts], Percentiles, Agents]:
     """Counts and percentiles per group, and the agents' names. Two queries."""
-    if connection.vendor == "postgresql":
-        counts, agents = group_counts(tickets)
-        return counts, percentiles_in_database(tickets), agents
-    counts, ranked = figures_in_python(tickets)
+    figures = figures_in_database if connection.vendor == "postgresql" else figures_in_python
+    counts, ranked = figures(tickets)
     ids = [value for dimension, value in counts if dimension == "assignee_id" and value is not None]
     users = get_user_model().objects.filter(pk__in=ids).values_list("pk", "first_name", "last_name", "email")
     return counts, ranked, {pk: (first, last, email) for pk, first, last, email in users}
+
+
+def timed(target: str) -> Q:
+    """A ticket had `target`: it breached it, or its policy sets it."""
+    with_target = SlaPolicy.objects.filter(**{f"{target}_minutes__isnull": False}).values("pk")
+    return Q(**{f"{target}_breached": True}) | Q(sla_policy__in=with_target)
 
 
 def _flags() -> Combinable:
@@ -99,9 +77,8 @@ def _flags() -> Combinable:
 
     flags = Value(0, output_field=IntegerField())
     for index, target in enumerate(TARGETS):
-        breached = Q(**{f"{target}_breached": True})
-        flags += bit(breached, 1 << index)
-        flags += bit(breached | Q(**{f"sla_policy__{target}_minutes__isnull": False}), 8 << index)
+        flags += bit(Q(**{f"{target}_breached": True}), 1 << index)
+        flags += bit(timed(target), 8 << index)
     return flags
 
 
@@ -153,24 +130,36 @@ def _ranks(ordered: list[int]) -> tuple[int | None, int | None]:
     return median, p90
 
 
-def percentiles_in_database(tickets: QuerySet) -> Percentiles:
-    """`percentile_disc` per grouping set, on PostgreSQL."""
-    period_sql, params = tickets.values(*DIMENSIONS, *DURATIONS).order_by().query.sql_with_params()
+def figures_in_database(tickets: QuerySet) -> tuple[dict[Group, GroupCounts], Percentiles]:
+    """Counts and `percentile_disc` per grouping set, in one pass on PostgreSQL."""
+    query = tickets.annotate(verdicts=_flags()).values(*DIMENSIONS, *DURATIONS, "verdicts").order_by()
+    period_sql, params = query.query.sql_with_params()
     columns = ", ".join(f'"{dimension}"' for dimension in DIMENSIONS)
+    bits = ", ".join(f'SUM(("verdicts" >> {bit}) & 1)' for bit in range(2 * len(TARGETS)))
     shares = ", ".join(f"{share / 100}::float8" for share in SHARES)
     ranked = ", ".join(f'percentile_disc(ARRAY[{shares}]) WITHIN GROUP (ORDER BY "{name}")' for name in DURATIONS)
     sets = ", ".join(["()", *(f'("{dimension}")' for dimension in DIMENSIONS)])
     sql = (
-        f"SELECT {columns}, GROUPING({columns}), {ranked} "  # noqa: S608 (names and numbers of this module)
+        f"SELECT {columns}, GROUPING({columns}), COUNT(*), {bits}, {ranked} "  # noqa: S608 (names and numbers of this module)
         f"FROM ({period_sql}) AS period GROUP BY GROUPING SETS ({sets})"
     )
+    counts: dict[Group, GroupCounts] = defaultdict(GroupCounts)
     found: Percentiles = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for *values, grouping, first, solved in cursor.fetchall():
-            group = _grouping_set(grouping, values)
+        for row in cursor.fetchall():
+            values, (grouping, tickets_in), verdicts = row[:4], row[4:6], row[6 : 6 + 2 * len(TARGETS)]
+            if not tickets_in:  # the row of all tickets, when the period has none
+                continue
+            group = _grouping_set(grouping, list(values))
+            counts[group] = GroupCounts(
+                tickets=tickets_in,
+                breached={target: int(verdicts[index]) for index, target in enumerate(TARGETS)},
+                timed={target: int(verdicts[len(TARGETS) + index]) for index, target in enumerate(TARGETS)},
+            )
+            first, solved = row[-2:]
             found[group] = {DURATIONS[0]: _pair(first), DURATIONS[1]: _pair(solved)}
-    return found
+    return counts, found
 
 
 def _grouping_set(grouping: int, values: list) -> Group:
