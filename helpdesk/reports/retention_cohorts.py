@@ -122,7 +122,7 @@ def _kind(column: str) -> str:
 
 
 def _follow_ups(period_end: datetime) -> tuple[list[str], list]:
-    """The correlated subqueries over a contact `c` (its customer and anchor) and their parameters."""
+    """The correlated subqueries over a contact `c` (a sale, an exit survey, a grant) and their parameters."""
     end = "c.ends"
 
     def within(model, moment: str, condition: str) -> str:
@@ -130,8 +130,6 @@ def _follow_ups(period_end: datetime) -> tuple[list[str], list]:
         after = f"f.{at} > c.anchor AND f.{at} <= {end}"
         return f"FROM {table} AS f WHERE f.{who} = c.customer_id AND {after} AND {condition}"
 
-    nps = f"f.{_name(SurveyResponse, 'nps')}"
-    answered = within(SurveyResponse, "created_at", f"{_kind('f.' + _name(SurveyResponse, 'kind'))} = %s AND ")
     sales = ", ".join(["%s"] * len(NOT_SALES))
     granted_at, account = f"g.{_name(CreditEntry, 'created_at')}", f"g.{_name(CreditEntry, 'account')}"
     grant = f"{_kind('g.' + _name(CreditEntry, 'kind'))} = %s AND {granted_at} >= c.anchor AND {granted_at} < %s"
@@ -141,19 +139,30 @@ def _follow_ups(period_end: datetime) -> tuple[list[str], list]:
     )
     sold = within(Order, "placed_at", f"f.{_name(Order, 'status')} NOT IN ({sales})")
     exited = within(Survey, "created_at", f"{_kind('f.' + _name(Survey, 'kind'))} = %s")
+    # Few customers were ever sent an exit survey: the others are told apart at once, by a set read once.
+    exit_people = f"SELECT {_name(Survey, 'customer')} FROM {_name(Survey)} WHERE {_name(Survey, 'kind')} = %s"  # noqa: S608
     columns = [
         f"CASE WHEN EXISTS (SELECT 1 {sold}) THEN 1 ELSE 0 END",
-        f"CASE WHEN EXISTS (SELECT 1 {exited}) THEN 1 ELSE 0 END",
+        f"CASE WHEN c.customer_id IN ({exit_people}) AND EXISTS (SELECT 1 {exited}) THEN 1 ELSE 0 END",
         f"CASE WHEN EXISTS (SELECT 1 {grants}) THEN 1 ELSE 0 END",
-        f"(SELECT COUNT(*) {answered}{nps} >= %s)",
-        f"(SELECT COUNT(*) {answered}{nps} >= %s AND {nps} < %s)",
-        f"(SELECT COUNT(*) {answered}{nps} < %s)",
     ]
-    post = str(SurveyKind.POST_PURCHASE)
-    params = [*(str(value) for value in NOT_SALES), str(SurveyKind.EXIT), str(EntryKind.GRANT)]
-    params += [connection.ops.adapt_datetimefield_value(period_end), post, PROMOTER_MIN]
-    params += [post, PASSIVE_MIN, PROMOTER_MIN, post, PASSIVE_MIN]
+    params = [*(str(value) for value in NOT_SALES), str(SurveyKind.EXIT), str(SurveyKind.EXIT), str(EntryKind.GRANT)]
+    params += [connection.ops.adapt_datetimefield_value(period_end)]
     return columns, params
+
+
+def _answers() -> tuple[str, list]:
+    """Each contact's NPS answers (post-purchase) within their 90 days, by band, over `windows`."""
+    nps, kind = f"f.{_name(SurveyResponse, 'nps')}", _kind(f"f.{_name(SurveyResponse, 'kind')}")
+    at, who = f"f.{_name(SurveyResponse, 'created_at')}", f"f.{_name(SurveyResponse, 'customer')}"
+    sql = (
+        f"SELECT c.customer_id, SUM(CASE WHEN {nps} >= %s THEN 1 ELSE 0 END) AS promoters,"  # noqa: S608
+        f" SUM(CASE WHEN {nps} >= %s AND {nps} < %s THEN 1 ELSE 0 END) AS passives,"
+        f" SUM(CASE WHEN {nps} < %s THEN 1 ELSE 0 END) AS detractors"
+        f" FROM windows AS c INNER JOIN {_name(SurveyResponse)} AS f ON {who} = c.customer_id"
+        f" WHERE {kind} = %s AND {nps} IS NOT NULL AND {at} > c.anchor AND {at} <= c.ends GROUP BY c.customer_id"
+    )
+    return sql, [PROMOTER_MIN, PASSIVE_MIN, PROMOTER_MIN, PASSIVE_MIN, str(SurveyKind.POST_PURCHASE)]
 
 
 def _sql(start: date, end: date, now: datetime) -> tuple[str, list]:
@@ -161,6 +170,7 @@ def _sql(start: date, end: date, now: datetime) -> tuple[str, list]:
     tickets, ticket_params = _ticket_contacts(start, end).query.sql_with_params()
     chats, chat_params = _chat_contacts(start, end).query.sql_with_params()
     follow_ups, follow_params = _follow_ups(period_bounds(start, end)[1])
+    answers, answer_params = _answers()
     flags = "ticket, breached, timed, bot, human, unanswered"
     sql = (
         "WITH contacts AS ("  # noqa: S608 (names of the models and SQL of this module; values are parameters)
@@ -174,18 +184,20 @@ def _sql(start: date, end: date, now: datetime) -> tuple[str, list]:
         f"  contact_unanswered, contact_untimed FROM ({chats}) AS by_chats"
         " ) AS contacted GROUP BY customer_id"
         f"), windows AS (SELECT contacts.*, {_window_end('anchor')} AS ends FROM contacts"
+        f"), answers AS ({answers}"
         "), followed AS ("
         f" SELECT c.customer_id, c.anchor, c.untimed, {', '.join(f'c.{flag}' for flag in flags.split(', '))},"
         " CASE WHEN c.ends <= %s THEN 1 ELSE 0 END AS closed,"
         f" {follow_ups[0]} AS bought, {follow_ups[1]} AS exited, {follow_ups[2]} AS credited,"
-        f" {follow_ups[3]} AS promoters, {follow_ups[4]} AS passives, {follow_ups[5]} AS detractors"
-        " FROM windows AS c"
+        " COALESCE(n.promoters, 0) AS promoters, COALESCE(n.passives, 0) AS passives,"
+        " COALESCE(n.detractors, 0) AS detractors"
+        " FROM windows AS c LEFT JOIN answers AS n ON n.customer_id = c.customer_id"
         ")"
         f" SELECT CASE WHEN untimed = 1 THEN customer_id END AS one, {flags}, credited, closed, COUNT(*),"
         " SUM(bought), SUM(exited), SUM(promoters), SUM(passives), SUM(detractors), MAX(anchor)"
         f" FROM followed GROUP BY CASE WHEN untimed = 1 THEN customer_id END, {flags}, credited, closed"
     )
-    return sql, [*ticket_params, *chat_params, adapt(now), *follow_params]
+    return sql, [*ticket_params, *chat_params, *answer_params, adapt(now), *follow_params]
 
 
 def _moment(value) -> datetime | None:
