@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from django.db import connection
-from django.db.models import Case, IntegerField, Max, Min, Q, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -31,6 +31,7 @@ from surveys.reports import PASSIVE_MIN, PROMOTER_MIN
 from .sla import TARGETS, period_bounds, tickets_created_between
 
 WINDOW = timedelta(days=90)
+CHAT_COLUMNS = ("first", "breached", "timed", "bot", "human", "unanswered", "untimed")
 FLAGS = ("ticket", "breached", "timed", "bot_chat", "human_chat", "unanswered_chat", "credited")
 
 
@@ -56,9 +57,9 @@ class Cohort:
     customer_id: int | None = None  # set for a customer whose chats are timed by the caller
 
 
-def _any(condition: Q) -> Max:
-    """Whether any row of the group meets `condition` (1 or 0; a portable bool_or)."""
-    return Max(Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField()))
+def _flag(condition: Q) -> Case:
+    """Whether the row meets `condition`: 1 or 0."""
+    return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
 
 
 def _ticket_contacts(start: date, end: date) -> QuerySet:
@@ -70,8 +71,8 @@ def _ticket_contacts(start: date, end: date) -> QuerySet:
     timed = breached | Q(sla_policy__in=SlaPolicy.objects.filter(with_target).values("pk"))
     return (
         tickets_created_between(start, end)
-        .values("customer_id")
-        .annotate(contact_first=Min("created_at"), contact_breached=_any(breached), contact_timed=_any(timed))
+        .annotate(contact_first=F("created_at"), contact_breached=_flag(breached), contact_timed=_flag(timed))
+        .values("customer_id", "contact_first", "contact_breached", "contact_timed")
         .order_by()
     )
 
@@ -83,16 +84,16 @@ def _chat_contacts(start: date, end: date) -> QuerySet:
     return (
         chats_started_between(*period_bounds(start, end))
         .filter(customer__isnull=False)
-        .values("customer_id")
         .annotate(
-            contact_first=Min("created_at"),
-            contact_breached=_any(~untimed & Q(first_response_breached=True)),
-            contact_timed=_any(~untimed & Q(first_response_breached__isnull=False)),
-            contact_bot=_any(~asked),
-            contact_human=_any(asked & Q(accepted_at__isnull=False)),
-            contact_unanswered=_any(asked & Q(accepted_at__isnull=True)),
-            contact_untimed=_any(untimed),
+            contact_first=F("created_at"),
+            contact_breached=_flag(~untimed & Q(first_response_breached=True)),
+            contact_timed=_flag(~untimed & Q(first_response_breached__isnull=False)),
+            contact_bot=_flag(~asked),
+            contact_human=_flag(asked & Q(accepted_at__isnull=False)),
+            contact_unanswered=_flag(asked & Q(accepted_at__isnull=True)),
+            contact_untimed=_flag(untimed),
         )
+        .values("customer_id", *(f"contact_{name}" for name in CHAT_COLUMNS))
         .order_by()
     )
 
