@@ -164,6 +164,13 @@ def test_the_migrations_leave_the_index_and_its_triggers_on_the_ticket_table():
     assert ("table", "ticket_search", "ticket_search") in rows
 
 
+def test_the_index_holds_the_statuses_the_inbox_lists():
+    """The triggers name the unsolved statuses: a new one needs a migration that recreates them."""
+    named = "({})".format(", ".join(f"'{status}'" for status in UNSOLVED))
+
+    assert named == migration.UNSOLVED
+
+
 @on_sqlite
 def test_the_migration_indexes_the_tickets_already_there(agent_sara, customer_emma):
     class Executor:
