@@ -4,6 +4,8 @@ from datetime import UTC, datetime
 from unittest import mock
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from helpdesk.tickets import selectors, services
 from helpdesk.tickets.models import Priority, Status
@@ -38,6 +40,8 @@ def tagged_desk(agent_sara, agent_omar, customer_emma):
 @pytest.mark.parametrize(
     ("view", "filters", "expected"),
     [
+        (InboxView.OPEN, {}, {"Urgent new", "Urgent mine", "Urgent pending", "Normal mine"}),
+        (InboxView.MINE, {}, {"Urgent mine", "Normal mine"}),
         (InboxView.OPEN, {"priority": "urgent"}, {"Urgent new", "Urgent mine", "Urgent pending"}),
         (InboxView.MINE, {"priority": "urgent"}, {"Urgent mine"}),
         (InboxView.PENDING, {"priority": "urgent"}, {"Urgent pending"}),
@@ -49,7 +53,20 @@ def tagged_desk(agent_sara, agent_omar, customer_emma):
 )
 def test_a_tag_with_other_filters(agent_sara, tagged_desk, monkeypatch, common_from, view, filters, expected):
     monkeypatch.setattr(selectors, "COMMON_TAG", common_from)
+    monkeypatch.setattr(selectors, "FEW_LINKS", common_from)  # PostgreSQL's threshold
 
     page = tickets_for_agent(agent=agent_sara, view=view, filters=InboxFilters(tag="late", **filters), now=MONDAY_10)
 
     assert {ticket.subject for ticket in page.tickets} == expected
+
+
+def test_a_rare_tag_is_looked_up_by_ticket_id_on_postgresql(agent_sara, tagged_desk):
+    """PostgreSQL reads the rare tag's ticket ids first (`= ANY(ARRAY(…))`); SQLite joins."""
+    with CaptureQueriesContext(connection) as queries:
+        page = tickets_for_agent(agent=agent_sara, view=InboxView.OPEN, filters=InboxFilters(tag="late"), now=MONDAY_10)
+
+    assert {ticket.subject for ticket in page.tickets} == {"Urgent new", "Urgent mine", "Urgent pending", "Normal mine"}
+    listed = next(
+        query["sql"] for query in queries.captured_queries if query["sql"].startswith('SELECT "tickets_ticket"')
+    )
+    assert ("= ANY(ARRAY(SELECT" in listed) == (connection.vendor == "postgresql")
