@@ -170,8 +170,15 @@ def _list(agent, view, filters=None, cursor: str = ""):
     return lambda: tickets_for_agent(agent=agent, view=view, filters=filters or InboxFilters(), cursor=cursor)
 
 
+LIST_QUERY = 'SELECT "tickets_ticket"."id"'
+
+
 def explain(label: str, call) -> dict:
-    """The plan of the first query `call` runs, with the scans it does and how long it took."""
+    """The plan of the list query `call` runs (else its first), with the scans it does and how long it took.
+
+    A tag filter or a text search looks the tag up or counts the matches first; the list is the
+    first query that reads tickets' rows.
+    """
     captured = []
 
     def capture(execute, sql, params, many, context):
@@ -180,7 +187,7 @@ def explain(label: str, call) -> dict:
 
     with connection.execute_wrapper(capture):
         call()
-    sql, params = captured[0]
+    sql, params = next(((sql, params) for sql, params in captured if sql.startswith(LIST_QUERY)), captured[0])
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
