@@ -33,3 +33,18 @@ def test_the_benchmark_loads_rolls_up_times_every_report_and_ingests_beacons():
             row["batch"].split()[0]
         )
     assert format_markdown(pages).startswith("### Reports")
+
+
+def test_reuse_loads_a_data_set_once_and_measures_it_again(tmp_path, monkeypatch):
+    monkeypatch.setattr(bench_reports, "_kept_directory", lambda _url, _args: tmp_path / "kept")
+    small = {"report_tickets": 300, "report_events": 3_000, "reports_postgres": "", "requests": 2, "max_seconds": 5.0}
+    options = SimpleNamespace(**small, quiet=True, reuse=True)
+
+    first, _ingestion = bench_reports.run(options)
+    again, ingestion = bench_reports.run(options)
+
+    loaded = [note for note in first.notes if "loaded in" in note]
+    assert loaded and [note for note in again.notes if "loaded in" in note] == loaded  # described, not loaded again
+    assert (tmp_path / "kept" / "dataset.json").exists()
+    assert all(dict(zip(again.columns, row, strict=True))["status"] == 200 for row in again.rows)
+    assert all(dict(zip(ingestion.columns, row, strict=True))["errors"] == 0 for row in ingestion.rows)
