@@ -18,13 +18,13 @@ from django.db.models import Min, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chat.metrics import chat_metrics_many, chats_started_between, untimed
+from chat.metrics import chat_metrics_many
 from helpdesk.credits.models import CreditEntry, EntryKind
 from helpdesk.credits.reports import NOT_SALES
 from helpdesk.orders.models import Order
 from surveys.reports import PASSIVE_MIN, PROMOTER_MIN, net_promoter_score, percent
 
-from .retention_cohorts import WINDOW, Cohort, cohorts
+from .retention_cohorts import WINDOW, Cohort, chats_to_time, cohorts
 from .sla import period_bounds
 
 SMALL_SAMPLE = 30  # fewer customers (or answers) than this: the figure is flagged as a small sample
@@ -34,7 +34,7 @@ CENT = Decimal("0.01")  # amounts are stored with two decimals (helpdesk.credits
 def _time_chats(found: list[Cohort], start: date, end: date) -> None:
     """Mark the verdicts of the chats that have none stored on their customers' cohorts (of one). Three queries."""
     ones = {cohort.customer_id: cohort for cohort in found if cohort.customer_id is not None}
-    chats = list(untimed(chats_started_between(*period_bounds(start, end)).filter(customer__isnull=False)))
+    chats = list(chats_to_time(start, end))
     for chat, metrics in zip(chats, chat_metrics_many(chats), strict=True):
         cohort = ones.get(chat.customer_id)  # None for a chat started since the cohorts were read
         if cohort is not None and metrics.first_response_breached is not None:

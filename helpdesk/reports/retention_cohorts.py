@@ -8,19 +8,20 @@ A few dozen rows come back, whatever the number of customers, and no datetime bu
 of each cohort whose windows are still open.
 
 The chats that asked for a person and have no stored first-response verdict are the exception: their
-verdict is timed in Python (`chat.metrics`), so each customer with such a chat comes back as a cohort
-of one, to be marked by the caller.
+verdict is timed in Python (`chat.metrics`), so each customer with such a chat and no other breach
+comes back as a cohort of one, to be marked by the caller (`chats_to_time`).
 """
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from django.db import connection
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from chat.metrics import chats_started_between
+from chat.metrics import chats_started_between, untimed
+from chat.models import Conversation
 from helpdesk.credits.models import CreditAccount, CreditEntry, EntryKind
 from helpdesk.credits.reports import NOT_SALES
 from helpdesk.orders.models import Order
@@ -62,8 +63,14 @@ def _flag(condition: Q) -> Case:
     return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
 
 
+TICKET_BREACHED = Q(first_response_breached=True) | Q(next_response_breached=True) | Q(resolution_breached=True)
+ASKED = Q(queued_at__isnull=False)  # the visitor asked for a person
+UNTIMED = ASKED & Q(first_response_business_seconds__isnull=True)  # as chat.metrics.untimed
+CHAT_BREACHED = ~UNTIMED & Q(first_response_breached=True)  # a stored verdict
+
+
 def _ticket_contacts(start: date, end: date) -> QuerySet:
-    breached = Q(first_response_breached=True) | Q(next_response_breached=True) | Q(resolution_breached=True)
+    breached = TICKET_BREACHED
     with_target = Q()
     for target in TARGETS:
         with_target |= Q(**{f"{target}_minutes__isnull": False})
@@ -79,14 +86,13 @@ def _ticket_contacts(start: date, end: date) -> QuerySet:
 
 def _chat_contacts(start: date, end: date) -> QuerySet:
     """Each customer's chats of the period; the verdicts only of those whose verdict is stored (or that have none)."""
-    asked = Q(queued_at__isnull=False)
-    untimed = asked & Q(first_response_business_seconds__isnull=True)  # chat.metrics.untimed
+    asked, untimed = ASKED, UNTIMED
     return (
         chats_started_between(*period_bounds(start, end))
         .filter(customer__isnull=False)
         .annotate(
             contact_first=F("created_at"),
-            contact_breached=_flag(~untimed & Q(first_response_breached=True)),
+            contact_breached=_flag(CHAT_BREACHED),
             contact_timed=_flag(~untimed & Q(first_response_breached__isnull=False)),
             contact_bot=_flag(~asked),
             contact_human=_flag(asked & Q(accepted_at__isnull=False)),
@@ -96,6 +102,17 @@ def _chat_contacts(start: date, end: date) -> QuerySet:
         .values("customer_id", *(f"contact_{name}" for name in CHAT_COLUMNS))
         .order_by()
     )
+
+
+def chats_to_time(start: date, end: date) -> QuerySet[Conversation]:
+    """The period's chats without a stored verdict whose customer breached nothing else in the period.
+
+    Only their verdict can change a cohort: a customer who breached already is breached whatever it is.
+    """
+    breached_tickets = tickets_created_between(start, end).filter(TICKET_BREACHED, customer_id=OuterRef("customer_id"))
+    chats = chats_started_between(*period_bounds(start, end))
+    breached_chats = chats.filter(CHAT_BREACHED, customer_id=OuterRef("customer_id"))
+    return untimed(chats.filter(customer__isnull=False)).filter(~Exists(breached_tickets), ~Exists(breached_chats))
 
 
 def _name(model, field: str | None = None) -> str:
@@ -177,7 +194,7 @@ def _sql(start: date, end: date, now: datetime) -> tuple[str, list]:
         "WITH contacts AS ("  # noqa: S608 (names of the models and SQL of this module; values are parameters)
         " SELECT customer_id, MIN(contact_first) AS anchor, MAX(ticket) AS ticket, MAX(contact_breached) AS breached,"
         " MAX(contact_timed) AS timed, MAX(bot) AS bot, MAX(human) AS human, MAX(unanswered) AS unanswered,"
-        " MAX(untimed) AS untimed FROM ("
+        " CASE WHEN MAX(contact_breached) = 1 THEN 0 ELSE MAX(untimed) END AS untimed FROM ("
         f"  SELECT customer_id, contact_first, 1 AS ticket, contact_breached, contact_timed, 0 AS bot, 0 AS human,"
         f"  0 AS unanswered, 0 AS untimed FROM ({tickets}) AS by_tickets"
         "  UNION ALL"
