@@ -4,8 +4,8 @@ One query (docs/reports.md, "Retention insight"): the period's tickets and chats
 customer (their anchor, the first contact, and what their contacts were), each customer is followed
 for their 90 days (a sale, an exit survey, NPS answers) and for a grant after their anchor, and the
 customers are then counted per combination of those flags and of whether their 90 days have ended.
-A few dozen rows come back, whatever the number of customers, and no datetime but the latest anchor
-of each cohort whose windows are still open.
+A row per cohort comes back (a few dozen), not a row per customer, and no datetime but the latest
+anchor of each cohort.
 
 The chats that asked for a person and have no stored first-response verdict are the exception: their
 verdict is timed in Python (`chat.metrics`), so each customer with such a chat and no other breach
@@ -33,7 +33,6 @@ from .sla import TARGETS, period_bounds, tickets_created_between
 
 WINDOW = timedelta(days=90)
 CHAT_COLUMNS = ("first", "breached", "timed", "bot", "human", "unanswered", "untimed")
-FLAGS = ("ticket", "breached", "timed", "bot_chat", "human_chat", "unanswered_chat", "credited")
 
 
 @dataclass
@@ -70,22 +69,22 @@ CHAT_BREACHED = ~UNTIMED & Q(first_response_breached=True)  # a stored verdict
 
 
 def _ticket_contacts(start: date, end: date) -> QuerySet:
-    breached = TICKET_BREACHED
+    """The period's tickets as contacts: when, whether any target was breached, whether any was set."""
     with_target = Q()
     for target in TARGETS:
         with_target |= Q(**{f"{target}_minutes__isnull": False})
     # The few policies with a target, looked up once, rather than a join per ticket.
-    timed = breached | Q(sla_policy__in=SlaPolicy.objects.filter(with_target).values("pk"))
+    timed = TICKET_BREACHED | Q(sla_policy__in=SlaPolicy.objects.filter(with_target).values("pk"))
     return (
         tickets_created_between(start, end)
-        .annotate(contact_first=F("created_at"), contact_breached=_flag(breached), contact_timed=_flag(timed))
+        .annotate(contact_first=F("created_at"), contact_breached=_flag(TICKET_BREACHED), contact_timed=_flag(timed))
         .values("customer_id", "contact_first", "contact_breached", "contact_timed")
         .order_by()
     )
 
 
 def _chat_contacts(start: date, end: date) -> QuerySet:
-    """Each customer's chats of the period; the verdicts only of those whose verdict is stored (or that have none)."""
+    """The period's chats of known customers as contacts; verdicts only from those that have one stored."""
     asked, untimed = ASKED, UNTIMED
     return (
         chats_started_between(*period_bounds(start, end))
