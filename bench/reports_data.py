@@ -136,7 +136,7 @@ def chats(customers: list[int], *, count: int, now: datetime, days: int, seed: i
     """Ended chats of known customers over `days` days: 70 % the bot's, 25 % answered by a person, 5 % missed."""
     import uuid
 
-    from chat.metrics import chat_clock, first_response_verdict
+    from chat.metrics import chat_clock, first_response_verdict, unanswered_verdict
     from chat.models import Conversation
 
     rng = random.Random(seed)
@@ -151,8 +151,13 @@ def chats(customers: list[int], *, count: int, now: datetime, days: int, seed: i
             if kind < 0.95:
                 accepted = queued + timedelta(seconds=rng.randrange(5, 600))
                 replied = accepted + timedelta(seconds=rng.randrange(5, 60))
-        # Timed as chat.services times a first reply when it is written.
-        business, breached = first_response_verdict(clock, queued, replied) if replied else (None, None)
+        ended = (replied or queued or started) + timedelta(minutes=5)
+        # Timed as chat.services times a first reply when it is written, and a missed chat when it ends.
+        business = unanswered = breached = None
+        if replied:
+            business, breached = first_response_verdict(clock, queued, replied)
+        elif queued:
+            unanswered, breached = unanswered_verdict(clock, queued, ended)
         rows.append(
             Conversation(
                 public_id=uuid.UUID(int=rng.getrandbits(128)),
@@ -166,7 +171,8 @@ def chats(customers: list[int], *, count: int, now: datetime, days: int, seed: i
                 first_agent_reply_at=replied,
                 first_response_business_seconds=business,
                 first_response_breached=breached,
-                ended_at=(replied or queued or started) + timedelta(minutes=5),
+                unanswered_business_seconds=unanswered,
+                ended_at=ended,
             )
         )
     return rows

@@ -5,7 +5,9 @@ Everything is derived from the timestamps the write path stores (`queued_at`, `a
 response is timed like a ticket's, in business time against the SLA policy for the chat channel
 (normal priority), so the SLA report can put chats and tickets side by side. Like a ticket's, it is
 timed once, when the first reply is written (`first_response_verdict`, stored on the chat), so the
-reports count it in the database; a chat without the stored figures is timed here instead.
+reports count it in the database; a chat that ends unanswered is judged once when it ends
+(`unanswered_verdict`). A chat without stored figures (still waiting, or from before they were
+stored) is timed here instead.
 """
 
 from collections.abc import Iterable
@@ -13,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from helpdesk.sla.choices import Channel, Priority
@@ -79,6 +81,16 @@ def first_response_verdict(clock: ChatClock, queued: datetime, replied: datetime
     return business, None if clock.target is None else business > clock.target
 
 
+def unanswered_verdict(clock: ChatClock, queued: datetime, until: datetime) -> tuple[int, bool | None]:
+    """Return an unanswered chat's business seconds in the queue until `until`, and whether it breached.
+
+    It breaches as soon as its wait alone is over the target (True); until then there is nothing
+    to judge (None), as there is without a target.
+    """
+    waited = business_seconds(clock.calendar, queued, until)
+    return waited, (True if clock.target is not None and waited > clock.target else None)
+
+
 def _first_response(conversation: Conversation, clock: ChatClock, now: datetime) -> tuple[int | None, bool | None]:
     queued, replied = conversation.queued_at, conversation.first_agent_reply_at
     if queued is None:
@@ -87,11 +99,11 @@ def _first_response(conversation: Conversation, clock: ChatClock, now: datetime)
         if conversation.first_response_business_seconds is not None:
             return conversation.first_response_business_seconds, conversation.first_response_breached
         return first_response_verdict(clock, queued, replied)
+    if conversation.unanswered_business_seconds is not None:  # judged when it ended
+        return None, conversation.first_response_breached
     if clock.target is None:
         return None, None
-    # An unanswered chat breaches as soon as its wait alone is over the target.
-    waited = business_seconds(clock.calendar, queued, conversation.ended_at or now)
-    return None, (True if waited > clock.target else None)
+    return None, unanswered_verdict(clock, queued, conversation.ended_at or now)[1]
 
 
 def chat_metrics(conversation: Conversation, *, clock: ChatClock, now: datetime | None = None) -> ChatMetrics:
@@ -116,14 +128,21 @@ def chats_started_between(start: datetime, end: datetime) -> QuerySet[Conversati
     """The chats opened in [start, end), with only the fields the figures need."""
     fields = ["pk", "status", "locale", "assignee_id", "customer_id", "created_at", "queued_at", "accepted_at"]
     fields += ["first_agent_reply_at", "first_response_business_seconds", "first_response_breached"]
+    fields += ["unanswered_business_seconds"]
     fields += ["ended_at", "rating"]
     return Conversation.objects.filter(created_at__gte=start, created_at__lt=end).only(*fields).order_by("created_at")
 
 
+# The chats that asked for a person and have no stored first-response figures: still waiting for a
+# first reply, or answered or ended before the figures were stored.
+UNTIMED = Q(
+    queued_at__isnull=False, first_response_business_seconds__isnull=True, unanswered_business_seconds__isnull=True
+)
+
+
 def untimed(chats: QuerySet[Conversation]) -> QuerySet[Conversation]:
-    """The chats whose first-response figures are not stored: waiting for (or never given) a first
-    reply after asking for a person, or answered before the figures were stored."""
-    return chats.filter(queued_at__isnull=False, first_response_business_seconds__isnull=True)
+    """The chats whose first-response figures are not stored (`UNTIMED`), to be timed one by one."""
+    return chats.filter(UNTIMED)
 
 
 def chat_metrics_many(conversations: Iterable[Conversation], *, now: datetime | None = None) -> list[ChatMetrics]:

@@ -51,6 +51,10 @@ class Conversation(models.Model):
     # (None: no target). Empty for a chat answered without asking for a person.
     first_response_business_seconds = models.PositiveIntegerField(null=True, blank=True)
     first_response_breached = models.BooleanField(null=True, blank=True)
+    # Stored when a chat that asked for a person ends with no agent reply (chat.metrics.unanswered_verdict):
+    # its business seconds in the queue, with first_response_breached True when that alone was over
+    # the target (None: nothing to judge).
+    unanswered_business_seconds = models.PositiveIntegerField(null=True, blank=True)
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
     # The visitor's rating once the chat has ended, for the agent it was with (the assignee).
     rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)

@@ -34,10 +34,11 @@ def chat_sla_figures(start: datetime, end: datetime) -> ChatSlaFigures:
     """The figures for the chats opened in [start, end). Three queries, and the chat policy's.
 
     The chats' stored first-response figures are counted in the database; only the chats without
-    them (still waiting, missed, or answered before they were stored) are timed one by one.
+    them (still waiting, or answered or missed before they were stored) are timed one by one.
     """
     chats = chats_started_between(start, end)
-    stored = Q(first_response_business_seconds__isnull=False)
+    answered = Q(first_response_business_seconds__isnull=False)
+    stored = answered | Q(unanswered_business_seconds__isnull=False)  # a verdict stored, whatever it is
     counts = chats.aggregate(
         chats=Count("pk"),
         human=Count("pk", filter=Q(accepted_at__isnull=False)),
@@ -47,7 +48,7 @@ def chat_sla_figures(start: datetime, end: datetime) -> ChatSlaFigures:
         breached=Count("pk", filter=stored & Q(first_response_breached=True)),
         judged=Count("pk", filter=stored & Q(first_response_breached__isnull=False)),
     )
-    waits = list(chats.filter(stored).values_list("first_response_business_seconds", flat=True).order_by())
+    waits = list(chats.filter(answered).values_list("first_response_business_seconds", flat=True).order_by())
     for metrics in chat_metrics_many(untimed(chats)):
         if metrics.first_response_business_seconds is not None:
             waits.append(metrics.first_response_business_seconds)

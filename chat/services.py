@@ -22,7 +22,7 @@ from surveys.selectors import survey_settings
 
 from . import broadcast
 from .errors import ChatError, ChatErrorCode
-from .metrics import chat_clock, first_response_verdict
+from .metrics import chat_clock, first_response_verdict, unanswered_verdict
 from .models import (
     RATING_MAX,
     AgentPresence,
@@ -209,7 +209,12 @@ def chat_end(*, conversation: Conversation, by=None) -> Conversation:
     locked.refresh_from_db()
     locked.status = ConversationStatus.ENDED
     locked.ended_at = timezone.now()
-    locked.save(update_fields=["status", "ended_at"])
+    fields = ["status", "ended_at"]
+    if locked.queued_at is not None and locked.first_agent_reply_at is None:  # asked for a person, never answered
+        verdict = unanswered_verdict(chat_clock(), locked.queued_at, locked.ended_at)
+        locked.unanswered_business_seconds, locked.first_response_breached = verdict
+        fields += ["unanswered_business_seconds", "first_response_breached"]
+    locked.save(update_fields=fields)
     broadcast.queue_on_commit(locked)
     return locked
 

@@ -20,7 +20,7 @@ from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySe
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from chat.metrics import chats_started_between, untimed
+from chat.metrics import UNTIMED, chats_started_between, untimed
 from chat.models import Conversation
 from helpdesk.credits.models import CreditAccount, CreditEntry, EntryKind
 from helpdesk.credits.reports import NOT_SALES
@@ -64,7 +64,6 @@ def _flag(condition: Q) -> Case:
 
 TICKET_BREACHED = Q(first_response_breached=True) | Q(next_response_breached=True) | Q(resolution_breached=True)
 ASKED = Q(queued_at__isnull=False)  # the visitor asked for a person
-UNTIMED = ASKED & Q(first_response_business_seconds__isnull=True)  # as chat.metrics.untimed
 CHAT_BREACHED = ~UNTIMED & Q(first_response_breached=True)  # a stored verdict
 
 

@@ -8,10 +8,17 @@ import pytest
 import time_machine
 from django.apps import apps as django_apps
 
-from chat.metrics import Handling, chat_clock, chat_metrics, chat_metrics_many, chats_started_between
+from chat.metrics import Handling, chat_clock, chat_metrics, chat_metrics_many, chats_started_between, untimed
 from chat.models import Conversation, ConversationStatus
 from chat.report_rows import chat_sla_figures
-from chat.services import chat_accept, chat_handoff, chat_message_post, conversation_start, visitor_key_new
+from chat.services import (
+    chat_accept,
+    chat_end,
+    chat_handoff,
+    chat_message_post,
+    conversation_start,
+    visitor_key_new,
+)
 from helpdesk.sla.models import SlaPolicy
 
 pytestmark = pytest.mark.django_db
@@ -167,3 +174,82 @@ def test_the_migration_times_chats_answered_before_the_figures_were_stored(chat_
     missed.refresh_from_db()
     assert (answered.first_response_business_seconds, answered.first_response_breached) == (180, True)
     assert (missed.first_response_business_seconds, missed.first_response_breached) == (None, None)
+
+
+def _missed_through_the_write_path(*, queued: datetime, ended: datetime, accepted_by=None) -> Conversation:
+    with time_machine.travel(queued, tick=False):
+        chat = conversation_start(visitor_key=visitor_key_new(), locale="fa")
+        chat_handoff(conversation=chat)
+        if accepted_by is not None:
+            chat_accept(conversation=chat, agent=accepted_by)
+    with time_machine.travel(ended, tick=False):
+        chat_end(conversation=chat)
+    chat.refresh_from_db()
+    return chat
+
+
+def test_a_chat_ending_unanswered_is_judged_when_it_ends(chat_policy, agent_sara):
+    late = _missed_through_the_write_path(queued=_at(1), ended=_at(9))
+    quick = _missed_through_the_write_path(queued=_at(1), ended=_at(2))
+    taken_but_silent = _missed_through_the_write_path(queued=_at(1), ended=_at(5), accepted_by=agent_sara)
+    with time_machine.travel(_at(1), tick=False):
+        bot_only = conversation_start(visitor_key=visitor_key_new(), locale="fa")
+    with time_machine.travel(_at(9), tick=False):
+        chat_end(conversation=bot_only)
+    bot_only.refresh_from_db()
+
+    assert (late.unanswered_business_seconds, late.first_response_breached) == (480, True)
+    assert (quick.unanswered_business_seconds, quick.first_response_breached) == (
+        60,
+        None,
+    )  # not late: nothing to judge
+    assert (taken_but_silent.unanswered_business_seconds, taken_but_silent.first_response_breached) == (240, True)
+    assert (bot_only.unanswered_business_seconds, bot_only.first_response_breached) == (None, None)
+    assert late.first_response_business_seconds is None  # no reply to time
+    assert list(untimed(Conversation.objects.all())) == []
+
+
+def test_a_stored_missed_verdict_stands_when_the_policy_changes_later(chat_policy):
+    stored = _missed_through_the_write_path(queued=_at(1), ended=_at(9))
+    unstored = _chat(queued_at=_at(1), ended_at=_at(9))
+    chat_policy.first_response_minutes = 10
+    chat_policy.save()
+
+    figures = {f.conversation_id: f for f in chat_metrics_many([stored, unstored])}
+    report = chat_sla_figures(_at(-1), _at(60))
+
+    assert figures[stored.pk].first_response_breached is True  # judged against two minutes, when it ended
+    assert figures[unstored.pk].first_response_breached is None  # timed now, against ten
+    assert figures[stored.pk].handled == Handling.MISSED
+    assert (report.missed, report.answered, report.breached, report.judged) == (2, 0, 1, 1)
+    assert list(untimed(Conversation.objects.all())) == [unstored]
+
+
+def test_the_report_counts_missed_chats_stored_or_not_alike(chat_policy):
+    _missed_through_the_write_path(queued=_at(1), ended=_at(9))  # stored: late
+    _missed_through_the_write_path(queued=_at(1), ended=_at(2))  # stored: in time, not judged
+    _chat(queued_at=_at(1), ended_at=_at(9))  # not stored: late
+    _chat(queued_at=_at(1), ended_at=_at(2))  # not stored: in time
+
+    figures = chat_sla_figures(_at(-1), _at(60))
+
+    assert (figures.chats, figures.missed, figures.answered) == (4, 4, 0)
+    assert (figures.breached, figures.judged) == (2, 2)
+
+
+def test_the_migration_judges_chats_missed_before_the_verdict_was_stored(chat_policy, agent_sara):
+    missed = _chat(queued_at=_at(1), ended_at=_at(9))
+    in_time = _chat(queued_at=_at(1), ended_at=_at(2))
+    answered = _answered_through_the_write_path(agent_sara, queued=_at(1), replied=_at(2.5))
+    waiting = _chat(queued_at=_at(1), status=ConversationStatus.WAITING)
+    migration = importlib.import_module("chat.migrations.0004_conversation_unanswered")
+
+    migration.time_missed_chats(django_apps, None)
+
+    for chat in (missed, in_time, answered, waiting):
+        chat.refresh_from_db()
+    assert (missed.unanswered_business_seconds, missed.first_response_breached) == (480, True)
+    assert (in_time.unanswered_business_seconds, in_time.first_response_breached) == (60, None)
+    assert (answered.unanswered_business_seconds, answered.first_response_breached) == (None, False)
+    assert waiting.unanswered_business_seconds is None  # still in the queue: timed when asked
+    assert list(untimed(Conversation.objects.all())) == [waiting]
