@@ -100,7 +100,7 @@ def run(options) -> list[Table]:
         notes=list(notes),
     )
     ingestion = Table(
-        title="Reading beacon: POST /kb/beacon to one Daphne process, 4 connections, a new reader each request",
+        title="Reading beacon: POST /kb/beacon to one worker (Daphne, then gunicorn), 4 connections, a new reader each",
         columns=["database", "batch", "requests", "p50 ms", "p95 ms", "events/s", "stored", "errors", "target", "ok"],
         notes=list(notes),
     )
@@ -133,7 +133,7 @@ def run(options) -> list[Table]:
         for row in result["ingestion"]:
             ingestion.add(
                 database,
-                f"{row['events_per_request']} events",
+                f"{row['events_per_request']} events, {row.get('server', 'daphne')}",
                 row["requests"],
                 round(row["p50"], 1),
                 round(row["p95"], 1),

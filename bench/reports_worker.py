@@ -253,7 +253,10 @@ def _batch(articles: list[int], locale: str, size: int, number: int) -> bytes:
 
 
 def ingest(meta: dict, args, progress, *, keep: bool = False) -> list[dict]:
-    """POST /kb/beacon to one Daphne process from INGEST_CLIENTS connections, each request a new reader.
+    """POST /kb/beacon to one worker from INGEST_CLIENTS connections, each request a new reader.
+
+    The worker is one Daphne process (what `make run` serves with), then one gunicorn sync worker
+    (the WSGI deployment docs/configuration.md describes for plain HTTP).
 
     On a kept data set the events posted are deleted afterwards, so the next run reads the same rows.
     """
@@ -261,62 +264,77 @@ def ingest(meta: dict, args, progress, *, keep: bool = False) -> list[dict]:
 
     from kb.models import ArticleEvent
 
-    from .load import measure
-    from .servers import RunningServer, daphne
+    from .servers import daphne, gunicorn
 
     articles = meta["article_ids"]["fa"]
     connections.close_all()
     env = dict(os.environ, ALLOWED_HOSTS="127.0.0.1,localhost", RATELIMIT_IP_META_KEY="HTTP_X_BENCH_READER")
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-beacon-") as directory:
-        server = RunningServer(daphne(1), env=env, log_path=Path(directory) / "daphne.log")
-        try:
-            for label, size in BATCHES.items():
-                before = ArticleEvent.objects.count()
-                connections.close_all()
-                per_batch = len(json.loads(_batch(articles, "fa", size, 0))["events"])
+        for spec in (daphne(1), gunicorn(1)):
+            rows += _ingest_on(spec, articles, env, Path(directory), args, progress)
+        if keep:
+            ArticleEvent.objects.filter(session__startswith="bench").delete()
+    return rows
 
-                def request(number, size=size):
-                    body = _batch(articles, "fa", size, number)
-                    reader = f"10.{number >> 16 & 255}.{number >> 8 & 255}.{number & 255}"
-                    headers = {
-                        "Content-Type": "text/plain;charset=UTF-8",
-                        "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0 Safari/537.36",
-                        "X-Bench-Reader": reader,
-                    }
-                    return "POST", "/kb/beacon", body, headers
 
-                cpu = server.cpu_seconds()
-                result = measure(
-                    host="127.0.0.1",
-                    port=server.port,
-                    path="/kb/beacon",
-                    clients=INGEST_CLIENTS,
-                    requests=args.ingest_requests,
-                    max_seconds=max(args.max_seconds, 10.0),
-                    ok_status=204,
-                    make_request=request,
-                )
-                stored = ArticleEvent.objects.count() - before
-                cpu_used = (server.cpu_seconds() or 0) - (cpu or 0)
-                rows.append(
-                    {
-                        "label": f"POST /kb/beacon, {label}",
-                        "events_per_request": per_batch,
-                        "requests": result.count,
-                        "errors": result.errors,
-                        "p50": result.percentile_ms(50),
-                        "p95": result.percentile_ms(95),
-                        "events_per_second": round(stored / result.elapsed, 0),
-                        "stored": stored,
-                        "server_cpu_share": round(cpu_used / result.elapsed, 2) if cpu is not None else None,
-                    }
-                )
-                progress(f"  ingestion, {label}: {rows[-1]['events_per_second']:,.0f} events/s")
-        finally:
-            server.stop()
-            if keep:
-                ArticleEvent.objects.filter(session__startswith="bench").delete()
+def _ingest_on(spec, articles: list[int], env: dict, directory: Path, args, progress) -> list[dict]:
+    """Each batch size posted to the one server `spec` starts, timed, its stored events counted."""
+    from django.db import connections
+
+    from kb.models import ArticleEvent
+
+    from .load import measure
+    from .servers import RunningServer
+
+    rows = []
+    server = RunningServer(spec, env=env, log_path=directory / f"{spec.name}.log")
+    try:
+        for label, size in BATCHES.items():
+            before = ArticleEvent.objects.count()
+            connections.close_all()
+            per_batch = len(json.loads(_batch(articles, "fa", size, 0))["events"])
+
+            def request(number, size=size):
+                body = _batch(articles, "fa", size, number)
+                reader = f"10.{number >> 16 & 255}.{number >> 8 & 255}.{number & 255}"
+                headers = {
+                    "Content-Type": "text/plain;charset=UTF-8",
+                    "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0 Safari/537.36",
+                    "X-Bench-Reader": reader,
+                }
+                return "POST", "/kb/beacon", body, headers
+
+            cpu = server.cpu_seconds()
+            result = measure(
+                host="127.0.0.1",
+                port=server.port,
+                path="/kb/beacon",
+                clients=INGEST_CLIENTS,
+                requests=args.ingest_requests,
+                max_seconds=max(args.max_seconds, 10.0),
+                ok_status=204,
+                make_request=request,
+            )
+            stored = ArticleEvent.objects.count() - before
+            cpu_used = (server.cpu_seconds() or 0) - (cpu or 0)
+            rows.append(
+                {
+                    "label": f"POST /kb/beacon, {label}, {spec.name}",
+                    "server": spec.name,
+                    "events_per_request": per_batch,
+                    "requests": result.count,
+                    "errors": result.errors,
+                    "p50": result.percentile_ms(50),
+                    "p95": result.percentile_ms(95),
+                    "events_per_second": round(stored / result.elapsed, 0),
+                    "stored": stored,
+                    "server_cpu_share": round(cpu_used / result.elapsed, 2) if cpu is not None else None,
+                }
+            )
+            progress(f"  ingestion, {label}, {spec.name}: {rows[-1]['events_per_second']:,.0f} events/s")
+    finally:
+        server.stop()
     return rows
 
 

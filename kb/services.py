@@ -4,8 +4,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
+from django.db.models.functions import Length, Substr
 from django.utils import timezone
+from wagtail.models import PageViewRestriction
 
 from .beacon import NEXT_CHOICES, SESSION_PATTERN, BeaconEvent
 from .models import ArticleEvent, ArticleEventKind, ArticlePage, ArticleVote, SearchQuery
@@ -38,11 +40,18 @@ def article_vote_record(*, article, helpful: bool, reason: str = "", comment: st
     )
 
 
-@transaction.atomic
 def article_events_record(*, session: str, events: list[BeaconEvent]) -> list[ArticleEvent]:
-    """Store one beacon batch; events for pages that are not live public articles are dropped."""
+    """Store one beacon batch; events for pages that are not live public articles are dropped.
+
+    Two round trips whatever the batch, as every reader's visit sends one: the articles read with
+    their view restrictions in one query (Wagtail's `public()` reads the restrictions first), then
+    one INSERT, atomic on its own (`bulk_create` wraps any split in a transaction).
+    """
     wanted = {event.article_id for event in events if event.article_id is not None}
-    locales = dict(ArticlePage.objects.live().public().filter(pk__in=wanted).values_list("pk", "locale__language_code"))
+    # A restriction on the article or on any page above it: its page's path begins the article's.
+    restricted = PageViewRestriction.objects.filter(page__path=Substr(OuterRef("path"), 1, Length("page__path")))
+    public = ArticlePage.objects.live().filter(pk__in=wanted).exclude(Exists(restricted))
+    locales = dict(public.values_list("pk", "locale__language_code"))
     now = timezone.now()
     rows = [
         ArticleEvent(

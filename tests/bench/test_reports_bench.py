@@ -26,7 +26,12 @@ def test_the_benchmark_loads_rolls_up_times_every_report_and_ingests_beacons():
     notes = " ".join(pages.notes)
     assert "300 tickets" in notes and "reading events" in notes and "roll-ups of 8 days built" in notes
     batches = [dict(zip(ingestion.columns, row, strict=True)) for row in ingestion.rows]
-    assert [row["batch"] for row in batches] == ["25 events", "3 events"]
+    assert [row["batch"] for row in batches] == [
+        "25 events, daphne",
+        "3 events, daphne",
+        "25 events, gunicorn x1",
+        "3 events, gunicorn x1",
+    ]
     for row in batches:
         # Every event of every request was stored: nothing was dropped or rate limited.
         assert row["errors"] == 0 and int(row["stored"].replace(",", "")) == row["requests"] * int(

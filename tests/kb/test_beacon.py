@@ -253,3 +253,30 @@ def test_purge_deletes_only_events_past_the_retention_period(client, gift_wrap):
 
 def test_purge_runs_daily():
     assert any(job.command == "purge_kb_events" and job.every_seconds == 86400 for job in JOBS)
+
+
+def test_events_for_restricted_or_unpublished_articles_are_dropped_in_two_queries(
+    client, gift_wrap, django_assert_num_queries
+):
+    from wagtail.models import PageViewRestriction
+
+    from kb.beacon import BeaconEvent
+    from kb.services import article_events_record
+
+    import_articles(article("returns.fa", "fa"), article("drafts.fa", "fa"), article("members.fa", "fa"))
+    returns, drafts, members = page("returns.fa"), page("drafts.fa"), page("members.fa")
+    drafts.unpublish()
+    PageViewRestriction.objects.create(page=members, restriction_type=PageViewRestriction.LOGIN)
+    events = [
+        BeaconEvent(kind="view", article_id=target.pk, locale="fa") for target in (gift_wrap, returns, drafts, members)
+    ]
+
+    with django_assert_num_queries(2):  # the public articles, then one INSERT
+        article_events_record(session=SESSION, events=events)
+    assert set(ArticleEvent.objects.values_list("article", flat=True)) == {gift_wrap.pk, returns.pk}
+
+    # A restriction higher up hides every article under it.
+    PageViewRestriction.objects.create(page=returns.get_parent(), restriction_type=PageViewRestriction.LOGIN)
+    ArticleEvent.objects.all().delete()
+    article_events_record(session=SESSION, events=events)
+    assert not ArticleEvent.objects.exists()
