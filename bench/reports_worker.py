@@ -256,7 +256,7 @@ def ingest(meta: dict, args, progress, *, keep: bool = False) -> list[dict]:
     """POST /kb/beacon to one worker from INGEST_CLIENTS connections, each request a new reader.
 
     The worker is one Daphne process (what `make run` serves with), then one gunicorn sync worker
-    (the WSGI deployment docs/configuration.md describes for plain HTTP).
+    (the WSGI deployment docs/operations.md describes for plain HTTP).
 
     On a kept data set the events posted are deleted afterwards, so the next run reads the same rows.
     """
