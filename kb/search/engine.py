@@ -42,7 +42,8 @@ def _current_searcher():
         # A fresh searcher rather than searcher.refresh(): Whoosh's refresh reuses the old segment
         # readers, which keep seeing documents deleted since (and segments merged away).
         old = _live.searcher
-        _live.searcher, _live.key = store.open_index(path).searcher(), key
+        path, opened = store.open_live()
+        _live.searcher, _live.key = opened.searcher(), (os.getpid(), str(path))
         if old is not None:
             old.close()
     return _live.searcher

@@ -76,3 +76,18 @@ def test_a_searcher_open_in_this_process_sees_what_another_process_published():
 
     assert problems == []
     assert len(search.search_articles("courier", limit=50)) == 1 + ARTICLES_EACH
+
+
+def test_a_search_opening_a_generation_a_rebuild_just_retired_opens_the_new_one(monkeypatch):
+    """A reader reads CURRENT, a rebuild swaps it and removes that generation, then the reader opens it."""
+    from kb.search import store
+
+    search.index_article(article("before.en", "Parcel", body="courier"))
+    retired = store.live_path()
+    search.rebuild([article("after.en", "Parcel", body="courier")])
+    assert not retired.exists()
+    search.forget_searcher()
+    answers = iter([retired, store.live_path()])
+    monkeypatch.setattr(store, "live_path", lambda: next(answers))
+
+    assert [hit.id for hit in search.search_articles("courier")] == ["after.en"]
