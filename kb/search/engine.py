@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 
 from whoosh import collectors
+from whoosh.index import EmptyIndexError
 from whoosh.query.compound import DefaultOr
 from whoosh.reading import TermNotFound
 
@@ -42,8 +43,7 @@ def _current_searcher():
         # A fresh searcher rather than searcher.refresh(): Whoosh's refresh reuses the old segment
         # readers, which keep seeing documents deleted since (and segments merged away).
         old = _live.searcher
-        path, opened = store.open_live()
-        _live.searcher, _live.key = opened.searcher(), (os.getpid(), str(path))
+        _live.searcher, _live.key = store.open_index(path).searcher(), key
         if old is not None:
             old.close()
     return _live.searcher
@@ -173,8 +173,9 @@ def search_articles(q: str | None, *, locale: str | None = None, limit: int = 10
     with _lock:
         try:
             hits = _run(_current_searcher(), parsed, locales, limit)
-        except OSError:
-            # A rebuild swapped the index and removed the old files under this reader: reopen once.
+        except (OSError, EmptyIndexError):
+            # A rebuild swapped the index and removed the old generation under this reader (its
+            # files, or the whole directory between reading CURRENT and opening it): reopen once.
             forget_searcher()
             hits = _run(_current_searcher(), parsed, locales, limit)
         if not hits and parsed.phrases:

@@ -132,23 +132,6 @@ def open_index(path: Path):
     return index.open_dir(str(path), schema=build_schema())
 
 
-def open_live() -> tuple[Path, object]:
-    """The live index directory and the index in it, opened for reading.
-
-    Readers take no lock: a rebuild may point CURRENT at its new generation and remove the old
-    one between a reader's reading of CURRENT and its opening of that directory. The reader then
-    opens the generation CURRENT names now.
-    """
-    path = live_path()
-    try:
-        return path, open_index(path)
-    except (index.EmptyIndexError, FileNotFoundError):
-        fresh = live_path()
-        if fresh == path:
-            raise
-        return fresh, open_index(fresh)
-
-
 def _writer(ix, **kwargs):
     try:
         return ix.writer(timeout=WHOOSH_LOCK_TIMEOUT, delay=0.05, **kwargs)
