@@ -16,18 +16,13 @@ PostgreSQL database left in place) and measured again by the next `--reuse` run 
 instead of loading new ones: for comparing code before and after a change on the same rows.
 """
 
-import json
 import os
-import subprocess
-import sys
 import tempfile
 from functools import partial
 from pathlib import Path
 
-from .migrated import fresh_sqlite_database
-from .servers import BASE_DIR, server_environment
 from .tables import Table
-from .workers import add_postgres_argument, each_database, machine, recreate_database, run_worker
+from .workers import add_postgres_argument, each_database, machine, recreate_database, run_worker, run_worker_in
 
 NAME = "reports"
 DESCRIPTION = "report pages over 100k tickets and 1M reading events, and beacon ingestion (SQLite and PostgreSQL)"
@@ -61,17 +56,9 @@ def _run_kept(options, database_url: str, *, args: list[str], what: str) -> dict
         recreate_database(database_url, keep_existing=False)
     reused = "reusing" if loaded.exists() else "loading and keeping"
     getattr(options, "progress", lambda _text: None)(f"[reports] {what} on {database_url or 'SQLite'}, {reused}")
-    env = server_environment(directory, database_url=database_url)
-    env["ALLOWED_HOSTS"] = "testserver"
-    fresh_sqlite_database(env)
-    out = directory / "results.json"
-    command = [sys.executable, "-m", "bench.reports_worker", "--out", str(out), "--keep", str(loaded), *args]
-    command += ["--requests", str(getattr(options, "requests", 500))]
-    command += ["--max-seconds", str(getattr(options, "max_seconds", 8.0))]
-    done = subprocess.run(command, cwd=BASE_DIR, env=env, capture_output=True, text=True, check=False)
-    if done.returncode:
-        raise RuntimeError(f"the reports benchmark failed on {database_url or 'SQLite'}:\n{done.stderr}")
-    return json.loads(out.read_text(encoding="utf-8"))
+    return run_worker_in(
+        directory, options, name="reports", database_url=database_url, args=["--keep", str(loaded), *args]
+    )
 
 
 def _ok(good: bool) -> str:

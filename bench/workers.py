@@ -87,17 +87,22 @@ def run_worker(options, database_url: str, *, name: str, args: list[str], what: 
     getattr(options, "progress", lambda _text: None)(f"[{name}] {what} on {database}")
     with tempfile.TemporaryDirectory(prefix=f"bench-{name}-") as directory:
         (Path(directory) / "static").mkdir()  # STATIC_ROOT, which WhiteNoise looks for
-        env = server_environment(Path(directory), database_url=database_url)
-        env["ALLOWED_HOSTS"] = "testserver"  # django.test.Client's host
-        fresh_sqlite_database(env)
-        out = Path(directory) / "results.json"
-        command = [sys.executable, "-m", f"bench.{name}_worker", "--out", str(out), *args]
-        command += ["--requests", str(getattr(options, "requests", 500))]
-        command += ["--max-seconds", str(getattr(options, "max_seconds", 8.0))]
-        done = subprocess.run(command, cwd=BASE_DIR, env=env, capture_output=True, text=True, check=False)
-        if done.returncode:
-            raise RuntimeError(f"the {name} benchmark failed on {database_url or 'SQLite'}:\n{done.stderr}")
-        return json.loads(out.read_text(encoding="utf-8"))
+        return run_worker_in(Path(directory), options, name=name, database_url=database_url, args=args)
+
+
+def run_worker_in(directory: Path, options, *, name: str, database_url: str, args: list[str]) -> dict:
+    """Run `python -m bench.<name>_worker` with its data (and results) in `directory`; return its JSON."""
+    env = server_environment(directory, database_url=database_url)
+    env["ALLOWED_HOSTS"] = "testserver"  # django.test.Client's host
+    fresh_sqlite_database(env)
+    out = directory / "results.json"
+    command = [sys.executable, "-m", f"bench.{name}_worker", "--out", str(out), *args]
+    command += ["--requests", str(getattr(options, "requests", 500))]
+    command += ["--max-seconds", str(getattr(options, "max_seconds", 8.0))]
+    done = subprocess.run(command, cwd=BASE_DIR, env=env, capture_output=True, text=True, check=False)
+    if done.returncode:
+        raise RuntimeError(f"the {name} benchmark failed on {database_url or 'SQLite'}:\n{done.stderr}")
+    return json.loads(out.read_text(encoding="utf-8"))
 
 
 class QueryCount:
